@@ -24,8 +24,14 @@ public enum MatchOperator
 /// </summary>
 public sealed class EventMatch
 {
-    /// <summary>How long one regular-expression evaluation may take before it counts as "no match".</summary>
-    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// Safety net on one regular-expression evaluation; past it the evaluation counts as "no match". The engine is the
+    /// linear-time one and inputs are capped at <see cref="MaxRegexInputLength"/>, so this only trips on a starved CPU.
+    /// </summary>
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest text a regular expression is evaluated against; longer text counts as "no match".</summary>
+    public const int MaxRegexInputLength = 4096;
 
     /// <summary>Longest accepted regular expression.</summary>
     public const int MaxRegexLength = 512;
@@ -69,6 +75,11 @@ public sealed class EventMatch
             case MatchOperator.StartsWith:
                 return found.StartsWith(Value!, StringComparison.Ordinal);
             default:
+                if (found.Length > MaxRegexInputLength)
+                {
+                    return false;
+                }
+
                 try
                 {
                     return CompiledRegex!.IsMatch(found);

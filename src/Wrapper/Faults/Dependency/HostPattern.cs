@@ -31,6 +31,11 @@ public sealed class HostPattern
     {
         if (_regex is not null)
         {
+            if (host.Length > Settings.EventMatch.MaxRegexInputLength)
+            {
+                return false;
+            }
+
             try
             {
                 return _regex.IsMatch(host);
