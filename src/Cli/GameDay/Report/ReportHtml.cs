@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ServerlessChaos.Cli.GameDay.Alarms;
+
+namespace ServerlessChaos.Cli.GameDay.Report;
+
+/// <summary>
+/// report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) with the latency and
+/// error charts over time, the phases shaded behind them, alarm changes marked, the timeline and the journal.
+/// </summary>
+internal static class ReportHtml
+{
+    private const int Width = 960;
+    private const int Height = 260;
+    private const int Left = 56;
+    private const int Right = 16;
+    private const int Top = 28;
+    private const int Bottom = 32;
+
+    private static readonly string[] PhaseColors = ["#e8f1fb", "#fdf3e1", "#fbe6e6", "#e6f5ea", "#efe8fa", "#f2f2f2"];
+
+    /// <summary>The report as an HTML page.</summary>
+    public static string Build(GameDayReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var c = CultureInfo.InvariantCulture;
+        var html = new StringBuilder();
+        var verdictColor = report.Verdict switch
+        {
+            Verdict.Held => "#1a7f37",
+            Verdict.Deviated => "#9a6700",
+            _ => "#cf222e",
+        };
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        html.Append(c, $"<title>Game day: {E(report.Experiment)} — {report.Verdict.Name()}</title>");
+        html.Append("<style>body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1000px;color:#1f2328;padding:0 1rem}");
+        html.Append("h1{margin-bottom:.2rem}.verdict{display:inline-block;padding:.2rem .7rem;border-radius:1rem;color:#fff;font-weight:600}");
+        html.Append("table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}td,th{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;font-size:.9rem;vertical-align:top}");
+        html.Append("th{background:#f6f8fa}td.n{text-align:right}pre{background:#f6f8fa;padding:1rem;overflow:auto;font-size:.8rem}svg{display:block;margin:.5rem 0 1.5rem}</style></head><body>\n");
+        html.Append(c, $"<h1>Game day: {E(report.Experiment)}</h1>\n");
+        if (!string.IsNullOrWhiteSpace(report.Description))
+        {
+            html.Append(c, $"<p>{E(report.Description)}</p>\n");
+        }
+
+        html.Append(c, $"<p><span class=\"verdict\" style=\"background:{verdictColor}\">{report.Verdict.Name()}</span> exit code {report.Verdict.ExitCode()} — {E(report.Reason)}</p>\n");
+        html.Append(c, $"<p>Started {report.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, ran {(report.EndedAt - report.StartedAt).TotalSeconds:0.0} s; ");
+        html.Append(c, $"{report.Totals.Count} requests, p50 {report.Totals.P50Ms:0} ms, p99 {report.Totals.P99Ms:0} ms, {report.Totals.ErrorRatePercent:0.0}% 5xx, {report.Totals.Injected} with an injected fault.</p>\n");
+
+        html.Append("<h2>Latency</h2>\n");
+        html.Append(Chart(report, "milliseconds", [
+            new Line("p99", "#cf222e", p => p.Stats.Count == 0 ? null : p.Stats.P99Ms),
+            new Line("p50", "#0969da", p => p.Stats.Count == 0 ? null : p.Stats.P50Ms),
+        ]));
+        html.Append("<h2>Requests and errors</h2>\n");
+        html.Append(Chart(report, "per second", [
+            new Line("requests", "#57606a", p => p.Stats.Count),
+            new Line("5xx", "#cf222e", p => p.Stats.ServerErrors),
+            new Line("injected", "#8250df", p => p.Stats.Injected),
+        ]));
+
+        html.Append("<h2>Phases</h2>\n<table><tr><th>phase</th><th>from (s)</th><th>to (s)</th><th>requests</th><th>p50 (ms)</th><th>p99 (ms)</th><th>5xx</th></tr>\n");
+        foreach (var phase in report.PhaseSummaries)
+        {
+            var st = phase.Stats;
+            html.Append(c, $"<tr><td>{E(phase.Name)}</td><td class=n>{report.SecondsAt(phase.From):0.0}</td><td class=n>{report.SecondsAt(phase.To):0.0}</td><td class=n>{st.Count}</td><td class=n>{st.P50Ms:0}</td><td class=n>{st.P99Ms:0}</td><td class=n>{st.ServerErrors}</td></tr>\n");
+        }
+
+        html.Append("</table>\n<h2>Alarms</h2>\n<table><tr><th>alarm</th><th>metric</th><th>threshold</th><th>period</th><th>M of N</th><th>state changes</th></tr>\n");
+        foreach (var alarm in report.Alarms)
+        {
+            var changes = string.Join("<br>", report.AlarmTransitions.Where(t => t.Alarm == alarm.Name)
+                .Select(t => string.Create(c, $"{report.SecondsAt(t.At):0}s → {t.To.ToWire()} ({E(t.Reason)})")));
+            var metric = alarm.Metric == AlarmMetric.P99LatencyMs ? "p99 latency (ms)" : "5xx rate (%)";
+            html.Append(c, $"<tr><td>{E(alarm.Name)}</td><td>{metric}</td><td class=n>{alarm.Threshold}</td><td class=n>{alarm.Period.TotalSeconds:0} s</td><td>{alarm.DatapointsToAlarm} of {alarm.EvaluationPeriods}</td><td>{changes}</td></tr>\n");
+        }
+
+        html.Append("</table>\n<h2>Timeline</h2>\n<table><tr><th>at (s)</th><th>source</th><th>what happened</th></tr>\n");
+        foreach (var entry in report.Timeline)
+        {
+            html.Append(c, $"<tr><td class=n>{report.SecondsAt(entry.At):0.0}</td><td>{E(entry.Source)}</td><td>{E(entry.Text)}</td></tr>\n");
+        }
+
+        html.Append("</table>\n");
+        if (report.Journal is not null)
+        {
+            html.Append("<h2>Journal</h2>\n<pre>");
+            html.Append(E(report.Journal.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+            html.Append("</pre>\n");
+        }
+
+        html.Append("</body></html>\n");
+        return html.ToString();
+    }
+
+    /// <summary>Writes report.html.</summary>
+    public static Task WriteAsync(GameDayReport report, string path, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(path, Build(report), cancellationToken);
+
+    private static string Chart(GameDayReport report, string unit, IReadOnlyList<Line> lines)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var seconds = Math.Max(1, (report.EndedAt - report.StartedAt).TotalSeconds);
+        var max = NiceCeiling(report.Series.SelectMany(p => lines.Select(l => l.Value(p) ?? 0)).DefaultIfEmpty(0).Max());
+        double X(double s) => Left + (s / seconds * (Width - Left - Right));
+        double Y(double v) => Top + ((1 - (v / max)) * (Height - Top - Bottom));
+        var svg = new StringBuilder();
+        svg.Append(c, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{E(string.Join(", ", lines.Select(l => l.Name)))} {unit} over time\">\n");
+
+        // Phases behind everything, each labelled at the top.
+        for (var i = 0; i < report.PhaseSummaries.Count; i++)
+        {
+            var phase = report.PhaseSummaries[i];
+            var x0 = X(report.SecondsAt(phase.From));
+            var x1 = X(report.SecondsAt(phase.To));
+            svg.Append(c, $"<rect x=\"{x0:0.#}\" y=\"{Top}\" width=\"{Math.Max(0, x1 - x0):0.#}\" height=\"{Height - Top - Bottom}\" fill=\"{PhaseColors[i % PhaseColors.Length]}\"><title>{E(phase.Name)}</title></rect>\n");
+            svg.Append(c, $"<text x=\"{x0 + 3:0.#}\" y=\"{Top - 6}\" font-size=\"11\" fill=\"#57606a\">{E(phase.Name)}</text>\n");
+        }
+
+        // Axes and gridlines.
+        for (var g = 0; g <= 4; g++)
+        {
+            var v = max * g / 4;
+            svg.Append(c, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Y(v):0.#}\" y2=\"{Y(v):0.#}\" stroke=\"#d0d7de\" stroke-width=\"1\"/>");
+            svg.Append(c, $"<text x=\"{Left - 6}\" y=\"{Y(v) + 4:0.#}\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">{v:0.##}</text>\n");
+        }
+
+        var tickStep = seconds <= 60 ? 10 : seconds <= 300 ? 30 : 60;
+        for (var t = 0; t <= seconds; t += tickStep)
+        {
+            svg.Append(c, $"<text x=\"{X(t):0.#}\" y=\"{Height - Bottom + 16}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#57606a\">{t}s</text>");
+        }
+
+        svg.Append(c, $"<text x=\"{Width - Right}\" y=\"{Height - 4}\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">seconds since start; y: {unit}</text>\n");
+
+        // Alarm changes: red when entering ALARM, green otherwise.
+        foreach (var t in report.AlarmTransitions)
+        {
+            var x = X(report.SecondsAt(t.At));
+            var color = t.To == AlarmState.Alarm ? "#cf222e" : t.To == AlarmState.Ok ? "#1a7f37" : "#8c959f";
+            svg.Append(c, $"<line x1=\"{x:0.#}\" x2=\"{x:0.#}\" y1=\"{Top}\" y2=\"{Height - Bottom}\" stroke=\"{color}\" stroke-dasharray=\"4 3\"><title>{E(t.Alarm)} → {t.To.ToWire()} at {report.SecondsAt(t.At):0.0}s</title></line>\n");
+        }
+
+        foreach (var line in lines)
+        {
+            var points = new StringBuilder();
+            foreach (var p in report.Series)
+            {
+                if (line.Value(p) is { } v)
+                {
+                    points.Append(c, $"{X(p.Second + 0.5):0.#},{Y(v):0.#} ");
+                }
+            }
+
+            svg.Append(c, $"<polyline fill=\"none\" stroke=\"{line.Color}\" stroke-width=\"1.8\" points=\"{points.ToString().TrimEnd()}\"><title>{E(line.Name)}</title></polyline>\n");
+        }
+
+        // Legend.
+        var lx = Left + 8;
+        foreach (var line in lines)
+        {
+            svg.Append(c, $"<rect x=\"{lx}\" y=\"{Top + 6}\" width=\"12\" height=\"3\" fill=\"{line.Color}\"/><text x=\"{lx + 16}\" y=\"{Top + 11}\" font-size=\"11\">{E(line.Name)}</text>");
+            lx += 24 + (line.Name.Length * 7);
+        }
+
+        svg.Append("\n</svg>\n");
+        return svg.ToString();
+    }
+
+    private static double NiceCeiling(double value)
+    {
+        if (value <= 0)
+        {
+            return 1;
+        }
+
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
+        foreach (var step in new[] { 1, 2, 2.5, 5, 10 })
+        {
+            if (step * magnitude >= value)
+            {
+                return step * magnitude;
+            }
+        }
+
+        return 10 * magnitude;
+    }
+
+    private static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
+
+    private sealed record Line(string Name, string Color, Func<SeriesPoint, double?> Value);
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ServerlessChaos.Cli.GameDay.Alarms;
+
+namespace ServerlessChaos.Cli.GameDay.Report;
+
+/// <summary>report.md: the report as Markdown, to paste into a ticket or a pull request.</summary>
+internal static class ReportMarkdown
+{
+    /// <summary>The report as Markdown.</summary>
+    public static string Build(GameDayReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.Append(c, $"# Game day: {report.Experiment}\n\n");
+        if (!string.IsNullOrWhiteSpace(report.Description))
+        {
+            md.Append(c, $"{report.Description}\n\n");
+        }
+
+        md.Append(c, $"**Verdict: {report.Verdict.Name()}** (exit code {report.Verdict.ExitCode()}). {report.Reason}\n\n");
+        md.Append(c, $"Started {report.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, ran {(report.EndedAt - report.StartedAt).TotalSeconds:0.0} s. ");
+        md.Append(c, $"{report.Totals.Count} requests, p50 {report.Totals.P50Ms:0} ms, p99 {report.Totals.P99Ms:0} ms, ");
+        md.Append(c, $"{report.Totals.ErrorRatePercent:0.0}% 5xx, {report.Totals.Injected} with an injected fault.\n\n");
+
+        md.Append("## Phases\n\n| phase | from (s) | to (s) | requests | p50 (ms) | p99 (ms) | 5xx |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var phase in report.PhaseSummaries)
+        {
+            var st = phase.Stats;
+            md.Append(c, $"| {phase.Name} | {report.SecondsAt(phase.From):0.0} | {report.SecondsAt(phase.To):0.0} | {st.Count} | {st.P50Ms:0} | {st.P99Ms:0} | {st.ServerErrors} |\n");
+        }
+
+        md.Append("\n## Alarms\n\n| alarm | metric | threshold | period | M of N | state changes |\n|---|---|---:|---:|---|---|\n");
+        foreach (var alarm in report.Alarms)
+        {
+            var changes = string.Join(", ", report.AlarmTransitions.Where(t => t.Alarm == alarm.Name)
+                .Select(t => string.Create(c, $"{t.To.ToWire()} at {report.SecondsAt(t.At):0}s")));
+            var metric = alarm.Metric == AlarmMetric.P99LatencyMs ? "p99 latency (ms)" : "5xx rate (%)";
+            md.Append(c, $"| {alarm.Name} | {metric} | {alarm.Threshold} | {alarm.Period.TotalSeconds:0} s | {alarm.DatapointsToAlarm} of {alarm.EvaluationPeriods} | {changes} |\n");
+        }
+
+        md.Append("\n## Timeline\n\n| at (s) | source | what happened |\n|---:|---|---|\n");
+        foreach (var entry in report.Timeline)
+        {
+            md.Append(c, $"| {report.SecondsAt(entry.At):0.0} | {entry.Source} | {entry.Text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ")} |\n");
+        }
+
+        if (report.Journal is not null)
+        {
+            md.Append("\n## Journal\n\n```json\n");
+            md.Append(report.Journal.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            md.Append("\n```\n");
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>Writes report.md.</summary>
+    public static Task WriteAsync(GameDayReport report, string path, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(path, Build(report), cancellationToken);
+}

@@ -1,0 +1,49 @@
+namespace ServerlessChaos.Wrapper.Settings;
+
+/// <summary>The fault type names used in the <c>type</c> field of a fault.</summary>
+public static class FaultTypes
+{
+    /// <summary>Delay before the handler runs.</summary>
+    public const string Latency = "latency";
+
+    /// <summary>Throw instead of running the handler.</summary>
+    public const string Exception = "exception";
+
+    /// <summary>Return an HTTP response with a chosen status code.</summary>
+    public const string StatusCode = "statusCode";
+
+    /// <summary>Fail or slow outbound HTTP calls to chosen hosts.</summary>
+    public const string Dependency = "dependency";
+
+    /// <summary>Fill /tmp while the handler runs.</summary>
+    public const string DiskSpace = "diskSpace";
+
+    /// <summary>Report part of an SQS batch as failed.</summary>
+    public const string SqsBatchFailure = "sqsBatchFailure";
+
+    /// <summary>Hold the invocation until just before its deadline.</summary>
+    public const string Timeout = "timeout";
+
+    /// <summary>Every type, in the order faults are applied within one invocation.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, SqsBatchFailure];
+}
+
+/// <summary>One configured fault: its type, the share of invocations it hits, and optional event conditions.</summary>
+public abstract class FaultSettings
+{
+    private protected FaultSettings(double rate, IReadOnlyList<EventMatch> match)
+    {
+        Rate = rate;
+        Match = match;
+    }
+
+    /// <summary>The fault type (one of <see cref="FaultTypes"/>).</summary>
+    public abstract string Type { get; }
+
+    /// <summary>Probability in [0, 1] that an invocation (or, for dependency faults, a matching call) gets this fault.</summary>
+    public double Rate { get; }
+
+    /// <summary>Conditions on the event; all must hold. Empty: every invocation is eligible.</summary>
+    public IReadOnlyList<EventMatch> Match { get; }
+}

@@ -1,0 +1,20 @@
+namespace ServerlessChaos.Wrapper.Settings;
+
+/// <summary>The outcome of <see cref="ChaosSettings.Parse(string)"/>: either settings or the list of problems.</summary>
+public sealed class SettingsParseResult
+{
+    internal SettingsParseResult(ChaosSettings? settings, IReadOnlyList<SettingsError> errors)
+    {
+        Settings = settings;
+        Errors = errors;
+    }
+
+    /// <summary>The parsed settings, or <see langword="null"/> when <see cref="Errors"/> is not empty.</summary>
+    public ChaosSettings? Settings { get; }
+
+    /// <summary>Every problem found, each naming its field. Empty when the document is valid.</summary>
+    public IReadOnlyList<SettingsError> Errors { get; }
+
+    /// <summary><see langword="true"/> when the document parsed and every field is within bounds.</summary>
+    public bool IsValid => Settings is not null;
+}
