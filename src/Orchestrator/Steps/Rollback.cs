@@ -1,0 +1,82 @@
+using ServerlessChaos.Orchestrator.Execution;
+
+namespace ServerlessChaos.Orchestrator.Steps;
+
+/// <summary>
+/// Restores what an execution's ledger recorded and stops its FIS experiments. Idempotent: restoring a
+/// prior value twice is harmless, and the ledger is deleted only once everything is back.
+/// </summary>
+internal static class Rollback
+{
+    private static readonly HashSet<string> Active = ["pending", "initiating", "running"];
+
+    public static async Task<RollbackOutcome> RunAsync(StepServices services, string executionName, CancellationToken ct)
+    {
+        var outcome = new RollbackOutcome();
+        if (string.IsNullOrEmpty(executionName))
+        {
+            outcome.Completed = true;
+            outcome.FinishedAt = services.Now;
+            return outcome;
+        }
+
+        var ledger = await services.ReadLedgerAsync(executionName, ct).ConfigureAwait(false);
+        if (ledger is null)
+        {
+            // No ledger: nothing was armed, or an earlier rollback finished and deleted it.
+            outcome.Completed = true;
+            outcome.FinishedAt = services.Now;
+            return outcome;
+        }
+
+        foreach (var entry in ledger.Parameters)
+        {
+            try
+            {
+                if (entry.Existed && entry.PriorValue is not null)
+                {
+                    await services.Backends.Parameters.PutAsync(entry.Parameter, entry.PriorValue, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await services.Backends.Parameters.DeleteAsync(entry.Parameter, ct).ConfigureAwait(false);
+                }
+
+                outcome.Restored.Add(entry.Parameter);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcome.Problems.Add($"restoring {entry.Parameter}: {e.Message}");
+            }
+        }
+
+        foreach (var run in ledger.FisExperiments)
+        {
+            try
+            {
+                var status = await services.Backends.Fis.GetExperimentAsync(run.ExperimentId, ct).ConfigureAwait(false);
+                if (Active.Contains(status.State))
+                {
+                    await services.Backends.Fis.StopExperimentAsync(run.ExperimentId, ct).ConfigureAwait(false);
+                    outcome.StoppedFisExperiments.Add(run.ExperimentId);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcome.Problems.Add($"stopping FIS experiment {run.ExperimentId}: {e.Message}");
+            }
+        }
+
+        if (outcome.Problems.Count > 0)
+        {
+            throw new ControlFunctionException(
+                ErrorTypes.RollbackIncomplete,
+                $"rollback of {executionName} is incomplete: {string.Join("; ", outcome.Problems)}");
+        }
+
+        await services.Backends.Parameters.DeleteAsync(services.LedgerName(executionName), ct).ConfigureAwait(false);
+        outcome.Completed = true;
+        outcome.FinishedAt = services.Now;
+        return outcome;
+    }
+}
