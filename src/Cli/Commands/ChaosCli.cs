@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ServerlessChaos.Aws;
 
 namespace ServerlessChaos.Cli.Commands;
 
@@ -37,7 +38,7 @@ internal static class ChaosCli
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is CliException or FormatException or ArgumentException or IOException or HttpRequestException)
+        catch (Exception ex) when (ex is CliException or AwsServiceException or FormatException or ArgumentException or IOException or HttpRequestException)
         {
             await context.Error.WriteLineAsync($"chaos: {ex.Message}").ConfigureAwait(false);
             return Error;
@@ -50,6 +51,8 @@ internal static class ChaosCli
         var root = new RootCommand("ServerlessChaos: run a local game day, or arm, watch and halt chaos experiments in an AWS account.")
         {
             GameDayCommand.Create(context),
+            ArmCommands.CreateArm(context),
+            ArmCommands.CreateDisarm(context),
         };
         return root;
     }

@@ -1,3 +1,5 @@
+using ServerlessChaos.Aws.Http;
+
 namespace ServerlessChaos.Cli.Commands;
 
 /// <summary>What the commands need from the outside world; tests give their own.</summary>
@@ -17,6 +19,9 @@ internal sealed class CliContext
 
     /// <summary>The directory relative paths are resolved against.</summary>
     public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
+
+    /// <summary>How the AWS clients reach AWS: the standard environment unless a test says otherwise.</summary>
+    public Func<AwsClientOptions> AwsOptions { get; init; } = () => AwsClientOptions.FromEnvironment();
 
     /// <summary>Reads an environment variable (tests give a dictionary instead of the process environment).</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;

@@ -227,7 +227,7 @@ internal sealed class GameDayRunner
             return (Verdict.Aborted, $"the state machine ended {outcome.Status}: {outcome.Error} {outcome.Cause}".Trim());
         }
 
-        var journal = outcome.Output["journal"];
+        var journal = outcome.Output["journal"] ?? outcome.Output;
         var verdictText = journal?["verdict"]?.GetValue<string>();
         var reasons = (journal?["reasons"] as JsonArray)?.Select(r => r?.GetValue<string>()).Where(r => !string.IsNullOrEmpty(r)).ToList() ?? [];
         var verdict = verdictText switch
