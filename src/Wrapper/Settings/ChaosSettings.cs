@@ -24,6 +24,7 @@ public sealed class ChaosSettings
         foreach (var fault in faults)
         {
             HasEventMatch |= fault.Match.Count > 0;
+            NeedsEvent |= fault.Match.Count > 0 || fault.Type == FaultTypes.SqsBatchFailure;
         }
     }
 
@@ -54,6 +55,9 @@ public sealed class ChaosSettings
 
     /// <summary>Whether any fault has event conditions (the event must then be inspected).</summary>
     internal bool HasEventMatch { get; }
+
+    /// <summary>Whether the event must be read (conditions, or SQS message ids).</summary>
+    internal bool NeedsEvent { get; }
 
     /// <summary>Armed: <see cref="Enabled"/>, and <see cref="ExpiresAt"/> (when given) is after <paramref name="now"/>.</summary>
     public bool IsArmedAt(DateTimeOffset now) =>

@@ -1,0 +1,66 @@
+namespace ServerlessChaos.Wrapper;
+
+/// <summary>How the wrapper reads settings, injects faults and reports them. Every member has a working default.</summary>
+public sealed class ChaosOptions
+{
+    /// <summary>Default response header naming injected faults.</summary>
+    public const string DefaultInjectedHeader = "X-Chaos-Injected";
+
+    /// <summary>The clock for cache lifetimes, delays and deadlines.</summary>
+    /// <value>Defaults to <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Source of uniform random numbers in [0, 1) for rates, delays and SQS item choice.</summary>
+    /// <value>Defaults to <see cref="Random.Shared"/> (seeded by the OS, not the clock).</value>
+    public Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
+
+    /// <summary>How long settings are reused while armed, so a disarm or halt takes effect within this.</summary>
+    /// <value>Defaults to 5 seconds.</value>
+    public TimeSpan ArmedTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long settings are reused while disarmed (missing, disabled, expired, halted or invalid).</summary>
+    /// <value>Defaults to 60 seconds.</value>
+    public TimeSpan IdleTtl { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long an invocation waits for a settings read before going on without it.</summary>
+    /// <value>Defaults to 250 milliseconds.</value>
+    public TimeSpan FetchBudget { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Hard limit on one settings read running in the background after the budget passed.</summary>
+    /// <value>Defaults to 5 seconds.</value>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First wait after a failed read; it doubles with every further failure.</summary>
+    /// <value>Defaults to 1 second.</value>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between failed reads.</summary>
+    /// <value>Defaults to 60 seconds.</value>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long the last good settings keep being used while reads fail (they also stop at their own <c>expiresAt</c>).
+    /// </summary>
+    /// <value>Defaults to 10 minutes.</value>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Time left before the deadline that latency never eats into (unless a fault allows it).</summary>
+    /// <value>Defaults to 100 milliseconds.</value>
+    public TimeSpan DeadlineMargin { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Response header naming the injected faults on HTTP-shaped results; null or empty switches it off.</summary>
+    /// <value>Defaults to <c>X-Chaos-Injected</c>.</value>
+    public string? InjectedHeader { get; set; } = DefaultInjectedHeader;
+
+    /// <summary>Where log lines and EMF records go (Lambda sends standard output to CloudWatch Logs).</summary>
+    /// <value>Defaults to <see cref="Console.Out"/>.</value>
+    public TextWriter? LogWriter { get; set; }
+
+    /// <summary>Function name for telemetry when the context has none.</summary>
+    /// <value>Defaults to <c>AWS_LAMBDA_FUNCTION_NAME</c>.</value>
+    public string? FunctionName { get; set; } = Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME");
+
+    /// <summary>Folder the disk-space fault fills.</summary>
+    /// <value>Defaults to <see cref="Path.GetTempPath"/> (<c>/tmp</c> on Lambda).</value>
+    public string TempDirectory { get; set; } = Path.GetTempPath();
+}

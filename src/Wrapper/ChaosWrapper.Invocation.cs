@@ -1,0 +1,414 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using ServerlessChaos.Wrapper.Faults;
+using ServerlessChaos.Wrapper.Lambda;
+using ServerlessChaos.Wrapper.Settings;
+using ServerlessChaos.Wrapper.Sources;
+using ServerlessChaos.Wrapper.Telemetry;
+
+namespace ServerlessChaos.Wrapper;
+
+/// <summary>One invocation: choose the faults, apply them around the handler (which runs at most once), report them.</summary>
+public sealed partial class ChaosWrapper
+{
+    private static readonly string[] RecordsPath = ["Records"];
+    private static readonly string[] MessageIdPath = ["MessageId"];
+
+    private async Task<TResult> RefreshThenRunAsync<TEvent, [DynamicallyAccessedMembers(Shapes.Members)] TContext, TResult>(
+        TEvent input, TContext context, object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+    {
+        var snapshot = await CurrentOrRefreshedAsync().ConfigureAwait(false);
+        if (snapshot is null || Options.TimeProvider.GetUtcNow().UtcTicks >= snapshot.ArmedUntilTicks)
+        {
+            return await handler(input, context).ConfigureAwait(false);
+        }
+
+        return await RunArmed(snapshot, input, context, eventRoot, handler, results).ConfigureAwait(false);
+    }
+
+    private async Task<Stream> RunStreamAsync<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
+        Stream input, TContext context, Func<Stream, TContext, Task<Stream>> handler)
+    {
+        var snapshot = await CurrentOrRefreshedAsync().ConfigureAwait(false);
+        if (snapshot is null || Options.TimeProvider.GetUtcNow().UtcTicks >= snapshot.ArmedUntilTicks)
+        {
+            return await handler(input, context).ConfigureAwait(false);
+        }
+
+        object? eventRoot = null;
+        if (snapshot.Settings.NeedsEvent)
+        {
+            // Conditions and SQS message ids need the event: buffer it once, read it as JSON, hand the copy on.
+            var buffer = new MemoryStream();
+            await input.CopyToAsync(buffer).ConfigureAwait(false);
+            buffer.Position = 0;
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(buffer).ConfigureAwait(false);
+                eventRoot = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                // Not JSON: conditions read nothing, so they do not match.
+            }
+
+            buffer.Position = 0;
+            input = buffer;
+        }
+
+        return await RunArmed(snapshot, input, context, eventRoot, handler, StreamResultAdapter.Instance).ConfigureAwait(false);
+    }
+
+    private async ValueTask<CacheSnapshot?> CurrentOrRefreshedAsync()
+    {
+        if (_cache is null)
+        {
+            return CacheSnapshot.NotOptedIn;
+        }
+
+        try
+        {
+            return await _cache.RefreshAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Telemetry.Problem("Chaos settings could not be read; no faults are injected", _cache.SourceDescription, null, ex);
+            return null;
+        }
+    }
+
+    private Task<TResult> RunArmed<TEvent, [DynamicallyAccessedMembers(Shapes.Members)] TContext, TResult>(
+        CacheSnapshot snapshot, TEvent input, TContext context, object? eventRoot,
+        Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+    {
+        uint fired;
+        List<DependencyFaultSettings>? dependencies;
+        try
+        {
+            fired = Choose(snapshot.Settings, eventRoot, out dependencies);
+        }
+        catch (Exception ex)
+        {
+            Telemetry.Problem("The chaos wrapper failed to choose faults; the handler runs without chaos", "wrapper", null, ex);
+            return handler(input, context);
+        }
+
+        return fired == 0 && dependencies is null
+            ? handler(input, context)
+            : ExecuteAsync(snapshot.Settings, fired, dependencies, input, context, eventRoot, handler, results);
+    }
+
+    /// <summary>Rolls each fault's rate and checks its conditions; returns a bit per fired fault (at most 32 faults).</summary>
+    private uint Choose(ChaosSettings settings, object? eventRoot, out List<DependencyFaultSettings>? dependencies)
+    {
+        dependencies = null;
+        uint fired = 0;
+        var faults = settings.Faults;
+        for (var i = 0; i < faults.Count; i++)
+        {
+            var fault = faults[i];
+            if (fault.Rate <= 0)
+            {
+                continue;
+            }
+
+            if (fault is DependencyFaultSettings dependency)
+            {
+                // Dependency faults roll their rate per outbound call; here only the event conditions apply.
+                if (Matches(fault, eventRoot))
+                {
+                    (dependencies ??= []).Add(dependency);
+                }
+
+                continue;
+            }
+
+            if (Options.Randomizer() < fault.Rate && Matches(fault, eventRoot))
+            {
+                fired |= 1u << i;
+            }
+        }
+
+        return fired;
+    }
+
+    private static bool Matches(FaultSettings fault, object? eventRoot)
+    {
+        foreach (var condition in fault.Match)
+        {
+            if (!condition.Accepts(EventReader.ReadText(eventRoot, condition.Segments)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<TResult> ExecuteAsync<TEvent, [DynamicallyAccessedMembers(Shapes.Members)] TContext, TResult>(
+        ChaosSettings settings, uint fired, List<DependencyFaultSettings>? dependencies, TEvent input, TContext context,
+        object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+    {
+        var time = Options.TimeProvider;
+        var remaining = ContextShape<TContext>.RemainingTime(context);
+        DateTimeOffset? deadline = remaining is null ? null : time.GetUtcNow() + remaining.Value;
+        var identity = new InvocationIdentity(
+            ContextShape<TContext>.FunctionName(context) ?? Options.FunctionName, ContextShape<TContext>.RequestId(context), settings.ExperimentId);
+        var injected = new List<string>(2);
+        var header = Options.InjectedHeader;
+        string? fillPath = null;
+        InvocationScope? scope = null;
+        var faults = settings.Faults;
+        try
+        {
+            foreach (var fault in Fired<LatencyFaultSettings>(faults, fired))
+            {
+                var delay = BoundedDelay(fault.MinMs, fault.MaxMs, deadline, fault.AllowPastDeadline);
+                Telemetry.FaultInjected(fault.Type, identity, json => json.WriteNumber("delayMs", (long)delay.TotalMilliseconds));
+                injected.Add(fault.Type);
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, time).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var fault in Fired<TimeoutFaultSettings>(faults, fired))
+            {
+                if (deadline is null)
+                {
+                    continue;
+                }
+
+                var hold = deadline.Value - time.GetUtcNow() - TimeSpan.FromMilliseconds(fault.BufferMs);
+                if (hold > TimeSpan.Zero)
+                {
+                    Telemetry.FaultInjected(fault.Type, identity, json => json.WriteNumber("heldMs", (long)hold.TotalMilliseconds));
+                    injected.Add(fault.Type);
+                    await Task.Delay(hold, time).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var fault in Fired<DiskSpaceFaultSettings>(faults, fired))
+            {
+                if (fillPath is null)
+                {
+                    fillPath = await FillDiskAsync(fault, identity).ConfigureAwait(false);
+                    injected.Add(fault.Type);
+                }
+            }
+
+            if (dependencies is not null)
+            {
+                scope = new InvocationScope(this, dependencies, identity, deadline);
+                InvocationScope.Current = scope;
+            }
+
+            // Terminating faults, first in document order wins: the handler then does not run at all.
+            for (var i = 0; i < faults.Count; i++)
+            {
+                if ((fired & (1u << i)) == 0)
+                {
+                    continue;
+                }
+
+                if (faults[i] is StatusCodeFaultSettings { RunHandler: false } status
+                    && TryCreateStatus(results, status, header, Describe(injected, status.Type), out var response))
+                {
+                    Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
+                    return response;
+                }
+
+                if (faults[i] is ExceptionFaultSettings exception)
+                {
+                    Telemetry.FaultInjected(exception.Type, identity, json =>
+                    {
+                        json.WriteString("exceptionType", exception.ExceptionType);
+                        json.WriteString("exceptionMessage", exception.Message);
+                    });
+                    throw InjectedExceptions.Create(exception.ExceptionType, exception.Message);
+                }
+            }
+
+            // The one and only call of the handler.
+            var result = await handler(input, context).ConfigureAwait(false);
+            return AfterHandler(result, settings, fired, eventRoot, results, identity, injected, scope);
+        }
+        finally
+        {
+            if (fillPath is not null)
+            {
+                TryDelete(fillPath);
+            }
+        }
+    }
+
+    private TResult AfterHandler<TResult>(
+        TResult result, ChaosSettings settings, uint fired, object? eventRoot, ResultAdapter<TResult> results,
+        InvocationIdentity identity, List<string> injected, InvocationScope? scope)
+    {
+        var header = Options.InjectedHeader;
+        try
+        {
+            if (scope?.Injected == true)
+            {
+                injected.Add(FaultTypes.Dependency);
+            }
+
+            var tagged = false;
+            foreach (var status in Fired<StatusCodeFaultSettings>(settings.Faults, fired))
+            {
+                if (status.RunHandler)
+                {
+                    result = results.ApplyStatus(result, status, header, Describe(injected, status.Type));
+                    Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
+                    injected.Add(status.Type);
+                    tagged = true;
+                    break;
+                }
+            }
+
+            foreach (var sqs in Fired<SqsBatchFailureFaultSettings>(settings.Faults, fired))
+            {
+                var ids = ChooseMessages(eventRoot, sqs.Share);
+                if (ids.Count > 0)
+                {
+                    result = results.AddBatchItemFailures(result, ids);
+                    Telemetry.FaultInjected(sqs.Type, identity, json => json.WriteNumber("failedItems", ids.Count));
+                    injected.Add(sqs.Type);
+                }
+            }
+
+            if (!tagged && injected.Count > 0 && !string.IsNullOrEmpty(header))
+            {
+                result = results.TagHeader(result, header, string.Join(",", injected));
+            }
+        }
+        catch (Exception ex)
+        {
+            Telemetry.Problem("The chaos wrapper failed to change the handler's result; it is returned unchanged", "wrapper", null, ex);
+        }
+
+        return result;
+    }
+
+    private bool TryCreateStatus<TResult>(ResultAdapter<TResult> results, StatusCodeFaultSettings fault, string? header, string headerValue, out TResult response)
+    {
+        try
+        {
+            return results.TryCreateStatus(fault, header, headerValue, out response);
+        }
+        catch (Exception ex)
+        {
+            Telemetry.Problem("The chaos wrapper could not build the status-code response; the handler runs instead", "wrapper", null, ex);
+            response = default!;
+            return false;
+        }
+    }
+
+    /// <summary>A delay between <paramref name="minMs"/> and <paramref name="maxMs"/>, cut to end before the deadline unless allowed.</summary>
+    internal TimeSpan BoundedDelay(int minMs, int maxMs, DateTimeOffset? deadline, bool allowPastDeadline)
+    {
+        var milliseconds = maxMs > minMs ? minMs + ((maxMs - minMs) * Options.Randomizer()) : minMs;
+        var delay = TimeSpan.FromMilliseconds(milliseconds);
+        if (!allowPastDeadline && deadline is not null)
+        {
+            var available = deadline.Value - Options.TimeProvider.GetUtcNow() - Options.DeadlineMargin;
+            if (available < TimeSpan.Zero)
+            {
+                available = TimeSpan.Zero;
+            }
+
+            if (delay > available)
+            {
+                delay = available;
+            }
+        }
+
+        return delay;
+    }
+
+    private List<string> ChooseMessages(object? eventRoot, double share)
+    {
+        var ids = new List<string>();
+        foreach (var record in EventReader.Items(EventReader.Navigate(eventRoot, RecordsPath)))
+        {
+            if (EventReader.ReadText(record, MessageIdPath) is { } id)
+            {
+                ids.Add(id);
+            }
+        }
+
+        var count = Math.Min(ids.Count, (int)Math.Ceiling(share * ids.Count));
+
+        // Partial Fisher-Yates with the injected random source: which messages fail is random but reproducible in tests.
+        for (var k = 0; k < count; k++)
+        {
+            var j = k + Math.Min(ids.Count - k - 1, (int)(Options.Randomizer() * (ids.Count - k)));
+            (ids[k], ids[j]) = (ids[j], ids[k]);
+        }
+
+        ids.RemoveRange(count, ids.Count - count);
+        return ids;
+    }
+
+    private async Task<string?> FillDiskAsync(DiskSpaceFaultSettings fault, InvocationIdentity identity)
+    {
+        var path = Path.Combine(Options.TempDirectory, $"serverless-chaos-fill-{Guid.NewGuid():N}.bin");
+        long written = 0;
+        try
+        {
+            var chunk = new byte[1024 * 1024];
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+            for (var i = 0; i < fault.Megabytes; i++)
+            {
+                await file.WriteAsync(chunk).ConfigureAwait(false);
+                written += chunk.Length;
+            }
+
+            await file.FlushAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // A full disk is the point of this fault: keep what was written.
+        }
+        catch (Exception ex)
+        {
+            Telemetry.Problem("The disk-space fault could not write its file", "wrapper", null, ex);
+        }
+
+        Telemetry.FaultInjected(fault.Type, identity, json =>
+        {
+            json.WriteNumber("megabytes", fault.Megabytes);
+            json.WriteNumber("bytesWritten", written);
+            json.WriteString("path", path);
+        });
+        return path;
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex)
+        {
+            Telemetry.Problem("The disk-space fault could not remove its file", "wrapper", null, ex);
+        }
+    }
+
+    private static string Describe(List<string> injected, string next) =>
+        injected.Count == 0 ? next : string.Join(",", injected) + "," + next;
+
+    private static IEnumerable<TFault> Fired<TFault>(IReadOnlyList<FaultSettings> faults, uint fired)
+        where TFault : FaultSettings
+    {
+        for (var i = 0; i < faults.Count; i++)
+        {
+            if ((fired & (1u << i)) != 0 && faults[i] is TFault fault)
+            {
+                yield return fault;
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics.CodeAnalysis;
+using ServerlessChaos.Wrapper.Faults;
+using ServerlessChaos.Wrapper.Lambda;
+using ServerlessChaos.Wrapper.Settings;
+using ServerlessChaos.Wrapper.Sources;
+using ServerlessChaos.Wrapper.Telemetry;
+
+namespace ServerlessChaos.Wrapper;
+
+/// <summary>
+/// The chaos wrapper: decorates Lambda handlers (typed, API Gateway / ALB / SQS shaped, or Stream-in/Stream-out) so a
+/// configured share of invocations gets faults, as the settings in its source say. It never breaks the function: any
+/// problem of its own (bad settings, an unreachable store, a timeout) means no chaos and one log line, and the handler
+/// always runs at most once.
+/// </summary>
+public sealed partial class ChaosWrapper
+{
+    private readonly SettingsCache? _cache;
+
+    /// <summary>Creates a wrapper reading settings from <paramref name="source"/>; null means "not opted in" (no chaos, ever).</summary>
+    public ChaosWrapper(IChaosSettingsSource? source, ChaosOptions? options = null)
+    {
+        Options = options ?? new ChaosOptions();
+        Telemetry = new ChaosTelemetry(Options.LogWriter, Options.TimeProvider);
+        _cache = source is null ? null : new SettingsCache(source, Options, Telemetry);
+    }
+
+    /// <summary>The options this wrapper runs with.</summary>
+    public ChaosOptions Options { get; }
+
+    /// <summary>Whether this wrapper has a settings source (the function opted in).</summary>
+    public bool IsOptedIn => _cache is not null;
+
+    internal ChaosTelemetry Telemetry { get; }
+
+    /// <summary>Decorates an async handler. The result type is read by shape (HTTP responses, SQS batch responses).</summary>
+    public Func<TEvent, TContext, Task<TResult>> Decorate<
+        [DynamicallyAccessedMembers(Shapes.Members)] TEvent,
+        [DynamicallyAccessedMembers(Shapes.Members)] TContext,
+        [DynamicallyAccessedMembers(Shapes.Result)] TResult>(Func<TEvent, TContext, Task<TResult>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return (input, context) => InvokeAsync(input, context, handler);
+    }
+
+    /// <summary>Decorates an async handler that returns no value.</summary>
+    public Func<TEvent, TContext, Task> Decorate<
+        [DynamicallyAccessedMembers(Shapes.Members)] TEvent,
+        [DynamicallyAccessedMembers(Shapes.Members)] TContext>(Func<TEvent, TContext, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return (input, context) => InvokeAsync(input, context, handler);
+    }
+
+    /// <summary>Decorates a Stream-in/Stream-out handler; the event and result are read and edited as JSON when a fault needs it.</summary>
+    public Func<Stream, TContext, Task<Stream>> DecorateStream<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
+        Func<Stream, TContext, Task<Stream>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return (input, context) => InvokeStreamAsync(input, context, handler);
+    }
+
+    /// <summary>Runs <paramref name="handler"/> once for this invocation, with faults as the settings say (inline use).</summary>
+    public Task<TResult> InvokeAsync<
+        [DynamicallyAccessedMembers(Shapes.Members)] TEvent,
+        [DynamicallyAccessedMembers(Shapes.Members)] TContext,
+        [DynamicallyAccessedMembers(Shapes.Result)] TResult>(TEvent input, TContext context, Func<TEvent, TContext, Task<TResult>> handler)
+    {
+        var now = Options.TimeProvider.GetUtcNow().UtcTicks;
+        var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : _cache.Current;
+        if (snapshot is not null && now < snapshot.RefreshAtTicks)
+        {
+            return now >= snapshot.ArmedUntilTicks
+                ? handler(input, context)
+                : RunArmed(snapshot, input, context, input, handler, ObjectResultAdapter<TResult>.Instance);
+        }
+
+        return RefreshThenRunAsync(input, context, input, handler, ObjectResultAdapter<TResult>.Instance);
+    }
+
+    /// <summary>Runs a handler that returns no value once for this invocation, with faults as the settings say.</summary>
+    public Task InvokeAsync<
+        [DynamicallyAccessedMembers(Shapes.Members)] TEvent,
+        [DynamicallyAccessedMembers(Shapes.Members)] TContext>(TEvent input, TContext context, Func<TEvent, TContext, Task> handler)
+    {
+        var now = Options.TimeProvider.GetUtcNow().UtcTicks;
+        var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : _cache.Current;
+        if (snapshot is not null && now < snapshot.RefreshAtTicks && now >= snapshot.ArmedUntilTicks)
+        {
+            return handler(input, context);
+        }
+
+        return RefreshThenRunAsync(input, context, input, async (e, c) =>
+        {
+            await handler(e, c).ConfigureAwait(false);
+            return default(NoResult);
+        }, NoResultAdapter.Instance);
+    }
+
+    /// <summary>Runs a Stream-in/Stream-out handler once for this invocation, with faults as the settings say.</summary>
+    public Task<Stream> InvokeStreamAsync<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
+        Stream input, TContext context, Func<Stream, TContext, Task<Stream>> handler)
+    {
+        var now = Options.TimeProvider.GetUtcNow().UtcTicks;
+        var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : _cache.Current;
+        if (snapshot is not null && now < snapshot.RefreshAtTicks && now >= snapshot.ArmedUntilTicks)
+        {
+            return handler(input, context);
+        }
+
+        return RunStreamAsync(input, context, handler);
+    }
+
+    /// <summary>Creates the outbound-call fault handler bound to this wrapper (see <see cref="ChaosDependencyHandler"/>).</summary>
+    public ChaosDependencyHandler CreateDependencyHandler(HttpMessageHandler? innerHandler = null) => new(this, innerHandler);
+
+    /// <summary>What the wrapper currently knows: the settings in force and whether it is halted (reads them if due).</summary>
+    public async ValueTask<ChaosStatus> GetStatusAsync()
+    {
+        var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : (_cache.Current is { } current && Options.TimeProvider.GetUtcNow().UtcTicks < current.RefreshAtTicks ? current : await _cache.RefreshAsync().ConfigureAwait(false));
+        var now = Options.TimeProvider.GetUtcNow();
+        return new ChaosStatus(
+            IsOptedIn,
+            snapshot?.Settings ?? ChaosSettings.Disarmed,
+            snapshot?.Halted ?? false,
+            snapshot is not null && now.UtcTicks < snapshot.ArmedUntilTicks);
+    }
+}

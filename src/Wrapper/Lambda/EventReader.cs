@@ -1,0 +1,170 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ServerlessChaos.Wrapper.Lambda;
+
+/// <summary>
+/// Reads a dot-separated path out of an event of any shape: the real Amazon.Lambda event classes (by member name,
+/// case-insensitive), dictionaries (headers), lists (by index), and JSON (<see cref="JsonElement"/>, <see cref="JsonNode"/>).
+/// A member that is absent, null or trimmed away reads as absent, which means "no match" — never an error.
+/// </summary>
+internal static class EventReader
+{
+    private const string TrimJustification =
+        "Event members are read by name from the object's runtime type; a member the trimmer removed reads as absent, " +
+        "so the fault simply does not match. The function's own code and serializer keep the members it uses.";
+
+    public static string? ReadText(object? root, string[] segments)
+    {
+        var value = Navigate(root, segments);
+        return ToText(value);
+    }
+
+    public static object? Navigate(object? current, string[] segments)
+    {
+        foreach (var segment in segments)
+        {
+            if (current is null)
+            {
+                return null;
+            }
+
+            current = Step(current, segment);
+        }
+
+        return current is JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } ? null : current;
+    }
+
+    /// <summary>Enumerates the items of a list-like value (array, list, JSON array).</summary>
+    public static IEnumerable<object?> Items(object? value)
+    {
+        switch (value)
+        {
+            case JsonElement { ValueKind: JsonValueKind.Array } array:
+                foreach (var item in array.EnumerateArray())
+                {
+                    yield return item;
+                }
+
+                break;
+            case string:
+                break;
+            case IEnumerable enumerable:
+                foreach (var item in enumerable)
+                {
+                    yield return item;
+                }
+
+                break;
+        }
+    }
+
+    public static string? ToText(object? value) => value switch
+    {
+        null => null,
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        JsonElement element => element.ValueKind switch
+        {
+            JsonValueKind.String => element.GetString(),
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => element.GetRawText(),
+        },
+        JsonValue node => node.TryGetValue<string>(out var text) ? text : node.ToJsonString(),
+        JsonNode node => node.ToJsonString(),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    private static object? Step(object current, string segment)
+    {
+        switch (current)
+        {
+            case JsonElement element:
+                return StepJson(element, segment);
+            case JsonObject jsonObject:
+                return jsonObject.TryGetPropertyValue(segment, out var node) ? node : FindIgnoringCase(jsonObject, segment);
+            case JsonArray jsonArray:
+                return TryIndex(segment, jsonArray.Count, out var jsonIndex) ? jsonArray[jsonIndex] : null;
+            case IDictionary<string, string> strings:
+                return strings.TryGetValue(segment, out var found) ? found : FindIgnoringCase(strings, segment);
+            case IDictionary<string, object> objects:
+                return objects.TryGetValue(segment, out var foundObject) ? foundObject : FindIgnoringCase(objects, segment);
+            case IDictionary dictionary:
+                return dictionary.Contains(segment) ? dictionary[segment] : null;
+            case IList list:
+                return TryIndex(segment, list.Count, out var index) ? list[index] : null;
+            default:
+                return ReadMember(current, segment);
+        }
+    }
+
+    private static object? StepJson(JsonElement element, string segment)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            if (element.TryGetProperty(segment, out var exact))
+            {
+                return exact;
+            }
+
+            foreach (var property in element.EnumerateObject())
+            {
+                if (string.Equals(property.Name, segment, StringComparison.OrdinalIgnoreCase))
+                {
+                    return property.Value;
+                }
+            }
+
+            return null;
+        }
+
+        if (element.ValueKind == JsonValueKind.Array && TryIndex(segment, element.GetArrayLength(), out var index))
+        {
+            return element[index];
+        }
+
+        return null;
+    }
+
+    private static TValue? FindIgnoringCase<TValue>(IEnumerable<KeyValuePair<string, TValue>> pairs, string key)
+    {
+        foreach (var pair in pairs)
+        {
+            if (string.Equals(pair.Key, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return pair.Value;
+            }
+        }
+
+        return default;
+    }
+
+    private static bool TryIndex(string segment, int count, out int index) =>
+        int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out index) && index < count;
+
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimJustification)]
+    private static object? ReadMember(object current, string name)
+    {
+        var property = current.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        if (property is null || property.GetIndexParameters().Length > 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return property.GetValue(current);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using ServerlessChaos.Wrapper.Settings;
+using ServerlessChaos.Wrapper.Telemetry;
+
+namespace ServerlessChaos.Wrapper.Sources;
+
+/// <summary>What the wrapper knows about its settings at one moment. Immutable; swapped whole.</summary>
+internal sealed class CacheSnapshot
+{
+    public CacheSnapshot(ChaosSettings settings, bool halted, long refreshAtTicks, long armedUntilTicks)
+    {
+        Settings = settings;
+        Halted = halted;
+        RefreshAtTicks = refreshAtTicks;
+        ArmedUntilTicks = armedUntilTicks;
+    }
+
+    /// <summary>Never refreshed, never armed: the wrapper of a function that did not opt in.</summary>
+    public static CacheSnapshot NotOptedIn { get; } = new(ChaosSettings.Disarmed, false, long.MaxValue, 0);
+
+    public ChaosSettings Settings { get; }
+
+    public bool Halted { get; }
+
+    /// <summary>UTC ticks after which the settings should be read again.</summary>
+    public long RefreshAtTicks { get; }
+
+    /// <summary>UTC ticks until which faults may be injected (0: disarmed).</summary>
+    public long ArmedUntilTicks { get; }
+}
+
+/// <summary>
+/// The settings cache: refreshed lazily on the invocation path (never by a timer, which would not fire in a frozen
+/// Lambda), at most one read in flight, each invocation waiting at most the fetch budget; short lifetime while armed,
+/// long while idle; on failure the last good settings stay (until they expire or grow too stale) and reads back off.
+/// </summary>
+internal sealed class SettingsCache
+{
+    private readonly IChaosSettingsSource _source;
+    private readonly ChaosOptions _options;
+    private readonly ChaosTelemetry _telemetry;
+    private readonly object _gate = new();
+    private volatile CacheSnapshot? _current;
+    private Task? _inflight;
+    private int _failures;
+    private long _lastSuccessTicks;
+    private string? _lastReportedInvalid;
+
+    public SettingsCache(IChaosSettingsSource source, ChaosOptions options, ChaosTelemetry telemetry)
+    {
+        _source = source;
+        _options = options;
+        _telemetry = telemetry;
+    }
+
+    public CacheSnapshot? Current => _current;
+
+    public string SourceDescription => _source.Description;
+
+    /// <summary>Reads the settings if they are due; returns what is known once the read finished or the budget ran out.</summary>
+    public ValueTask<CacheSnapshot?> RefreshAsync()
+    {
+        Task task;
+        bool startedHere;
+        lock (_gate)
+        {
+            var current = _current;
+            if (current is not null && _options.TimeProvider.GetUtcNow().UtcTicks < current.RefreshAtTicks)
+            {
+                return new ValueTask<CacheSnapshot?>(current);
+            }
+
+            startedHere = _inflight is null || _inflight.IsCompleted;
+            if (startedHere)
+            {
+                _inflight = FetchAndStoreAsync();
+            }
+
+            task = _inflight!;
+        }
+
+        if (task.IsCompleted || (!startedHere && _current is not null))
+        {
+            // Someone else's read is running and we have settings: never make a second invocation wait for it.
+            return new ValueTask<CacheSnapshot?>(_current);
+        }
+
+        return WaitWithinBudgetAsync(task);
+    }
+
+    private async ValueTask<CacheSnapshot?> WaitWithinBudgetAsync(Task task)
+    {
+        try
+        {
+            await task.WaitAsync(_options.FetchBudget, _options.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Over budget: go on with what we have; the read finishes (or times out) in the background.
+        }
+
+        return _current;
+    }
+
+    private async Task FetchAndStoreAsync()
+    {
+        SettingsDocument document;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.FetchTimeout, _options.TimeProvider);
+            document = await _source.FetchAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            StoreFailure(ex);
+            return;
+        }
+
+        try
+        {
+            StoreSuccess(document);
+        }
+        catch (Exception ex)
+        {
+            StoreFailure(ex);
+        }
+    }
+
+    private void StoreSuccess(SettingsDocument document)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        var halted = HaltValue.IsHalted(document.Halt);
+        var settings = ChaosSettings.Disarmed;
+        if (document.Settings is not null)
+        {
+            var parsed = ChaosSettings.Parse(document.Settings);
+            if (parsed.Settings is not null)
+            {
+                settings = parsed.Settings;
+            }
+            else
+            {
+                ReportInvalidOnce(document, parsed.Errors);
+            }
+        }
+
+        var armed = !halted && settings.IsArmedAt(now);
+        var ttl = armed ? _options.ArmedTtl : _options.IdleTtl;
+        _failures = 0;
+        _lastSuccessTicks = now.UtcTicks;
+        _current = new CacheSnapshot(settings, halted, SafeAdd(now.UtcTicks, ttl), armed ? ArmedUntil(settings, now.UtcTicks) : 0);
+    }
+
+    private void StoreFailure(Exception exception)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        var failures = ++_failures;
+        var backoff = _options.InitialBackoff * Math.Pow(2, Math.Min(failures - 1, 20));
+        if (backoff > _options.MaxBackoff)
+        {
+            backoff = _options.MaxBackoff;
+        }
+
+        // Jitter spreads the retries of many concurrent functions over the second half of the interval.
+        backoff *= 0.5 + (0.5 * _options.Randomizer());
+        var previous = _current;
+        _current = previous is null
+            ? new CacheSnapshot(ChaosSettings.Disarmed, false, SafeAdd(now.UtcTicks, backoff), 0)
+            : new CacheSnapshot(previous.Settings, previous.Halted, SafeAdd(now.UtcTicks, backoff), previous.ArmedUntilTicks);
+        _telemetry.Problem(
+            previous?.ArmedUntilTicks > now.UtcTicks
+                ? "Could not read chaos settings; keeping the last good settings until they expire"
+                : "Could not read chaos settings; no faults are injected",
+            _source.Description, null, exception);
+    }
+
+    private long ArmedUntil(ChaosSettings settings, long nowTicks)
+    {
+        var expiry = settings.ExpiresAt?.UtcTicks ?? long.MaxValue;
+        var stale = SafeAdd(nowTicks, _options.MaxStaleness);
+        return Math.Min(expiry, stale);
+    }
+
+    private void ReportInvalidOnce(SettingsDocument document, IReadOnlyList<SettingsError> errors)
+    {
+        var version = document.Version ?? document.Settings;
+        if (string.Equals(version, _lastReportedInvalid, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        _lastReportedInvalid = version;
+        _telemetry.Problem("Chaos settings are invalid; no faults are injected until they are fixed", _source.Description, errors.Select(e => e.Message));
+    }
+
+    private static long SafeAdd(long ticks, TimeSpan span) =>
+        span.Ticks > 0 && ticks > long.MaxValue - span.Ticks ? long.MaxValue : ticks + Math.Max(0, span.Ticks);
+}
