@@ -30,7 +30,7 @@ internal sealed class GameDayRunner
     private readonly bool interactive;
     private readonly TimeProvider clock;
     private readonly Func<GameDayOptions, CancellationToken, Task<ILocalControlPlane>> startControlPlane;
-    private readonly Func<ILocalControlPlane, HttpMessageHandler, TimeProvider, SampleTarget> buildTarget;
+    private readonly Func<ILocalControlPlane, Uri, TimeProvider, TextWriter, SampleTarget> buildTarget;
 
     /// <summary>Creates the runner.</summary>
     /// <param name="options">The game day's settings.</param>
@@ -38,14 +38,14 @@ internal sealed class GameDayRunner
     /// <param name="interactive">Whether <paramref name="output"/> is a terminal (live panel) or not (plain lines).</param>
     /// <param name="clock">The clock.</param>
     /// <param name="startControlPlane">Starts the local control plane.</param>
-    /// <param name="buildTarget">Builds the wrapper-decorated sample API over the control plane's parameter store.</param>
+    /// <param name="buildTarget">Builds the wrapper-decorated sample API over the control plane's parameter store (inventory address, clock, wrapper log).</param>
     public GameDayRunner(
         GameDayOptions options,
         TextWriter output,
         bool interactive,
         TimeProvider clock,
         Func<GameDayOptions, CancellationToken, Task<ILocalControlPlane>> startControlPlane,
-        Func<ILocalControlPlane, HttpMessageHandler, TimeProvider, SampleTarget> buildTarget)
+        Func<ILocalControlPlane, Uri, TimeProvider, TextWriter, SampleTarget> buildTarget)
     {
         this.options = options;
         this.output = output;
@@ -103,11 +103,10 @@ internal sealed class GameDayRunner
 
         await using var controlPlane = await startControlPlane(options, ct).ConfigureAwait(false);
         await using var inventory = await InventorySimulator.StartAsync(options.InventoryThinkTime, ct).ConfigureAwait(false);
-        using var inventoryHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        var target = buildTarget(controlPlane, inventoryHandler, clock);
-        using var inventoryClient = target.InventoryClient;
-        inventoryClient.BaseAddress = inventory.Address;
-        inventoryClient.Timeout = TimeSpan.FromSeconds(5);
+        Directory.CreateDirectory(options.ReportDirectory);
+        await using var wrapperLog = TextWriter.Synchronized(new StreamWriter(Path.Combine(options.ReportDirectory, "wrapper-log.jsonl")) { AutoFlush = true });
+        var target = buildTarget(controlPlane, inventory.Address, clock, wrapperLog);
+        using var function = target.Function;
         await using var api = await SampleApiServer.StartAsync(target.Handler, ct).ConfigureAwait(false);
         tracker.Add("gameday", $"sample API on {api.Address}, inventory service on {inventory.Address}");
 
@@ -211,7 +210,6 @@ internal sealed class GameDayRunner
             Journal = outcome.Output?["journal"] ?? outcome.Output,
         };
 
-        Directory.CreateDirectory(options.ReportDirectory);
         await ReportHtml.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.html"), CancellationToken.None).ConfigureAwait(false);
         await ReportJson.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.json"), CancellationToken.None).ConfigureAwait(false);
         await ReportMarkdown.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.md"), CancellationToken.None).ConfigureAwait(false);
@@ -292,5 +290,5 @@ internal sealed class GameDayRunner
 
 /// <summary>The sample API as the game day serves it.</summary>
 /// <param name="Handler">The wrapper-decorated handler.</param>
-/// <param name="InventoryClient">The HttpClient the handler calls the inventory service with (the game day sets its base address).</param>
-internal sealed record SampleTarget(Func<ServerlessChaos.Samples.SampleApi.ApiGateway.APIGatewayProxyRequest, CancellationToken, Task<ServerlessChaos.Samples.SampleApi.ApiGateway.APIGatewayProxyResponse>> Handler, HttpClient InventoryClient);
+/// <param name="Function">What to dispose when the game day ends.</param>
+internal sealed record SampleTarget(Func<ServerlessChaos.Samples.SampleApi.ApiGateway.APIGatewayProxyRequest, CancellationToken, Task<ServerlessChaos.Samples.SampleApi.ApiGateway.APIGatewayProxyResponse>> Handler, IDisposable Function);

@@ -15,7 +15,10 @@ public class ScriptedControlPlaneTests
     {
         public string HaltParameter => "/serverless-chaos/halt";
 
-        public Task<string?> GetParameterAsync(string name, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+        private volatile string? armed;
+
+        public Task<string?> GetParameterAsync(string name, CancellationToken cancellationToken) =>
+            Task.FromResult(name == "/serverless-chaos/functions/sample-api" ? armed : null);
 
         public Task SetAlarmAsync(AlarmDefinition alarm, AlarmState state, string reason, CancellationToken cancellationToken)
         {
@@ -32,7 +35,13 @@ public class ScriptedControlPlaneTests
             foreach (var step in new[] { "validate", "preflight", "arm", "observe", "rollback", "verify", "report" })
             {
                 stepInvoked(step);
-                await Task.Delay(300, cancellationToken);
+                armed = step switch
+                {
+                    "arm" => $$"""{"version":1,"enabled":true,"expiresAt":"{{DateTimeOffset.UtcNow.AddMinutes(5):yyyy-MM-ddTHH:mm:ssZ}}","faults":[{"type":"statusCode","rate":1,"statusCode":503}]}""",
+                    "rollback" => """{"version":1,"enabled":false}""",
+                    _ => armed,
+                };
+                await Task.Delay(step switch { "observe" => 2500, "verify" => 1500, _ => 300 }, cancellationToken);
             }
 
             var output = new JsonObject
@@ -84,7 +93,13 @@ public class ScriptedControlPlaneTests
         result.Verdict.ShouldBe(Verdict.Held);
         result.Verdict.ExitCode().ShouldBe(0);
         result.Report.Totals.Count.ShouldBeGreaterThan(20);
-        result.Report.Totals.ServerErrors.ShouldBe(0);
+        var phases = result.Report.PhaseSummaries.ToDictionary(p => p.Name, p => p.Stats);
+        phases["baseline"].ServerErrors.ShouldBe(0);
+        phases["baseline"].Injected.ShouldBe(0);
+        phases["fault injection"].Injected.ShouldBeGreaterThan(10); // the wrapper read the armed settings within a second
+        phases["fault injection"].ServerErrors.ShouldBeGreaterThanOrEqualTo(phases["fault injection"].Injected);
+        phases["report"].Injected.ShouldBe(0); // rolled back, and the wrapper re-read its settings within its 1 s cache time
+        File.ReadAllText(Path.Combine(result.ReportDirectory, "wrapper-log.jsonl")).ShouldContain("statusCode");
         published.ShouldContain(("sample-api-p99-latency", AlarmState.Ok));
         published.ShouldContain(("sample-api-5xx-rate", AlarmState.Ok));
         result.Report.PhaseSummaries.Select(p => p.Name).ShouldBe(["baseline", "steady-state check", "fault injection", "rollback", "recovery", "report"]);
