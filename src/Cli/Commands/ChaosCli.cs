@@ -53,6 +53,10 @@ internal static class ChaosCli
             GameDayCommand.Create(context),
             ArmCommands.CreateArm(context),
             ArmCommands.CreateDisarm(context),
+            StatusCommand.Create(context),
+            StartCommand.Create(context),
+            HaltCommands.CreateHalt(context),
+            HaltCommands.CreateUnhalt(context),
         };
         return root;
     }

@@ -64,10 +64,12 @@ internal sealed class GameDayRunner
         }
 
         text = File.ReadAllText(options.ExperimentPath);
+        var resolved = text.Replace(GameDayOptions.SampleApiUrlPlaceholder, "http://127.0.0.1/", StringComparison.Ordinal);
+        Commands.ExperimentValidation.Validate(resolved, options.ExperimentPath);
         JsonObject experiment;
         try
         {
-            experiment = JsonNode.Parse(text.Replace(GameDayOptions.SampleApiUrlPlaceholder, "http://127.0.0.1/", StringComparison.Ordinal)) as JsonObject
+            experiment = JsonNode.Parse(resolved) as JsonObject
                 ?? throw new CliException($"{options.ExperimentPath}: the experiment must be a JSON object");
         }
         catch (JsonException ex)

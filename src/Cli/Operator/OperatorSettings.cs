@@ -10,9 +10,6 @@ internal static class OperatorSettings
     /// <summary>The default prefix of the functions' settings parameters.</summary>
     public const string DefaultPrefix = "/serverless-chaos/functions/";
 
-    /// <summary>The default name of the deployed state machine.</summary>
-    public const string DefaultStateMachineName = "serverless-chaos-experiment";
-
     /// <summary>The disarmed baseline document.</summary>
     public const string DisarmedDocument = """{"version":1,"enabled":false}""";
 
@@ -33,12 +30,30 @@ internal static class OperatorSettings
         DefaultValueFactory = _ => context.GetEnvironmentVariable("SERVERLESS_CHAOS_HALT_PARAMETER") is { Length: > 0 } p ? p : HaltValue.DefaultParameterName,
     };
 
-    /// <summary><c>--state-machine</c>: an ARN or a name, defaulting to <c>SERVERLESS_CHAOS_STATE_MACHINE_ARN</c> or <see cref="DefaultStateMachineName"/>.</summary>
-    public static Option<string> StateMachineOption(CliContext context) => new("--state-machine")
+    /// <summary><c>--state-machine</c>: the state machine's ARN, defaulting to <c>SERVERLESS_CHAOS_STATE_MACHINE_ARN</c>.</summary>
+    public static Option<string?> StateMachineOption(CliContext context)
     {
-        Description = "The experiment state machine: its ARN, or its name to look up.",
-        DefaultValueFactory = _ => context.GetEnvironmentVariable("SERVERLESS_CHAOS_STATE_MACHINE_ARN") is { Length: > 0 } p ? p : DefaultStateMachineName,
-    };
+        var option = new Option<string?>("--state-machine")
+        {
+            Description = "The experiment state machine's ARN (the StateMachineArn output of the control-plane stack). Defaults to SERVERLESS_CHAOS_STATE_MACHINE_ARN.",
+            DefaultValueFactory = _ => context.GetEnvironmentVariable("SERVERLESS_CHAOS_STATE_MACHINE_ARN") is { Length: > 0 } p ? p : null,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } arn && !IsStateMachineArn(arn))
+            {
+                result.AddError($"--state-machine must be a state machine ARN like arn:aws:states:eu-west-1:123456789012:stateMachine:serverless-chaos-experiment (was \"{arn}\")");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Whether the text looks like a Step Functions state machine ARN.</summary>
+    public static bool IsStateMachineArn(string text)
+    {
+        var parts = text.Split(':');
+        return parts.Length == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "stateMachine" && parts[6].Length > 0;
+    }
 
     /// <summary>The path to list parameters under: the prefix with one trailing slash removed (SSM paths have none).</summary>
     public static string PathOf(string prefix) => prefix.Length > 1 ? prefix.TrimEnd('/') : prefix;
