@@ -144,6 +144,15 @@ internal sealed class AwsRequestPipeline
         }
     }
 
+    /// <summary>Guards pagination against a service that keeps answering with the same token.</summary>
+    public void CheckNextToken(string operation, string? previous, string? next)
+    {
+        if (next is not null && next == previous)
+        {
+            throw new AwsMalformedResponseException(Service.Name, operation, "the reply repeated the previous page token; stopping instead of paging forever", null, null);
+        }
+    }
+
     private AwsMalformedResponseException Malformed(string operation, AwsResponse response, string message, Exception? inner) =>
         new(Service.Name, operation, message, response.RequestId, response.Status, inner);
 

@@ -39,13 +39,4 @@ internal sealed class JsonProtocol
 
     public Task<T> CallAsync<T>(string operation, Action<Utf8JsonWriter> writeBody, Func<JsonElement, T> parse, CancellationToken cancellationToken) =>
         _pipeline.SendJsonAsync(CreateRequest(operation, writeBody), parse, cancellationToken);
-
-    /// <summary>Guards pagination against a service that keeps answering with the same token.</summary>
-    public void CheckNextToken(string operation, string? previous, string? next)
-    {
-        if (next is not null && next == previous)
-        {
-            throw new AwsMalformedResponseException(_pipeline.Service.Name, operation, "the reply repeated the previous NextToken; stopping instead of paging forever", null, null);
-        }
-    }
 }

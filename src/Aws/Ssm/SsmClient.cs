@@ -128,7 +128,7 @@ public sealed class SsmClient
                 },
                 root => (Json.Array(root, "Parameters", "").Select(p => ReadParameter(p.Item, p.Path)).ToList(), Json.String(root, "NextToken", "")),
                 cancellationToken).ConfigureAwait(false);
-            _protocol.CheckNextToken("GetParametersByPath", previous, next);
+            _protocol.Pipeline.CheckNextToken("GetParametersByPath", previous, next);
             foreach (var parameter in page)
             {
                 yield return parameter;

@@ -149,7 +149,7 @@ public sealed class SsmClientWireTests : IAsyncLifetime
             }
         });
 
-        error.Message.ShouldContain("repeated the previous NextToken");
+        error.Message.ShouldContain("repeated the previous page token");
         _server.Requests.Count.ShouldBe(2);
     }
 

@@ -1,0 +1,113 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.SSM;
+using Amazon.CDK.RegionInfo;
+using Constructs;
+
+namespace ServerlessChaos.Infra.Targets;
+
+/// <summary>Props of <see cref="ChaosTarget"/>.</summary>
+public sealed class ChaosTargetProps
+{
+    /// <summary>The function whose handler the ServerlessChaos wrapper decorates.</summary>
+    public required Function Function { get; init; }
+
+    /// <summary>SSM prefix of the wrapper settings parameters. Defaults to <c>/serverless-chaos/functions/</c>.</summary>
+    public string ParameterPrefix { get; init; } = "/serverless-chaos/functions/";
+
+    /// <summary>The global halt parameter. Defaults to <c>/serverless-chaos/halt</c>.</summary>
+    public string HaltParameter { get; init; } = "/serverless-chaos/halt";
+
+    /// <summary>
+    /// The function's settings parameter. Defaults to the prefix plus the function's explicit <c>FunctionName</c>
+    /// (the name the orchestrator and the CLI arm); required when the function has a generated name.
+    /// </summary>
+    public string? ParameterName { get; init; }
+
+    /// <summary>Whether to create the parameter with the disarmed baseline <c>{"version":1,"enabled":false}</c>. Defaults to true.</summary>
+    public bool CreateBaselineParameter { get; init; } = true;
+
+    /// <summary>
+    /// Attach the AWS Parameters and Secrets Lambda extension (a local cached SSM endpoint on port 2773), so reads
+    /// while armed stay off the account's SSM throughput. Defaults to false.
+    /// </summary>
+    public bool UseParametersAndSecretsExtension { get; init; }
+}
+
+/// <summary>
+/// Opts one Lambda function into ServerlessChaos: sets the wrapper's environment variables and lets the function
+/// read its own settings parameter and the halt parameter, and nothing else.
+/// </summary>
+public sealed class ChaosTarget : Construct
+{
+    /// <summary>The environment variable naming the function's settings parameter.</summary>
+    public const string ParameterVariable = "SERVERLESS_CHAOS_PARAMETER";
+
+    /// <summary>The environment variable naming the halt parameter.</summary>
+    public const string HaltParameterVariable = "SERVERLESS_CHAOS_HALT_PARAMETER";
+
+    // The Parameters and Secrets extension version; its layer ARN per region comes from the CDK's region facts.
+    private const string ExtensionVersion = "1.0.103";
+
+    /// <summary>The settings parameter name the wrapper reads.</summary>
+    public readonly string ParameterName;
+
+    /// <summary>Applies the target to <see cref="ChaosTargetProps.Function"/>.</summary>
+    public ChaosTarget(Construct scope, string id, ChaosTargetProps props)
+        : base(scope, id)
+    {
+        var function = props.Function;
+        ParameterName = props.ParameterName ?? DefaultParameterName(function, props.ParameterPrefix);
+        if (!ParameterName.StartsWith('/'))
+        {
+            throw new ArgumentException($"ChaosTarget '{id}': ParameterName must start with '/' (was '{ParameterName}')", nameof(props));
+        }
+
+        function.AddEnvironment(ParameterVariable, ParameterName);
+        function.AddEnvironment(HaltParameterVariable, props.HaltParameter);
+
+        var stack = Stack.Of(this);
+        function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadChaosSettings",
+            Actions = ["ssm:GetParameter", "ssm:GetParameters"],
+            Resources = [ParameterArns.Of(stack, ParameterName), ParameterArns.Of(stack, props.HaltParameter)],
+        }));
+
+        if (props.CreateBaselineParameter)
+        {
+            _ = new StringParameter(this, "Settings", new StringParameterProps
+            {
+                ParameterName = ParameterName,
+                Description = "ServerlessChaos wrapper settings (disarmed baseline; the orchestrator arms and rolls it back).",
+                StringValue = """{"version":1,"enabled":false}""",
+            });
+        }
+
+        if (props.UseParametersAndSecretsExtension)
+        {
+            var architecture = function.Architecture.Name;
+            var layerArn = stack.RegionalFact(FactName.ParamsAndSecretsLambdaLayer(ExtensionVersion, architecture));
+            function.AddLayers(LayerVersion.FromLayerVersionArn(this, "ParametersAndSecretsExtension", layerArn));
+            function.AddEnvironment("PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED", "true");
+            function.AddEnvironment("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "2773");
+            // The wrapper keeps its own short cache while armed; the extension's must not be longer.
+            function.AddEnvironment("SSM_PARAMETER_STORE_TTL", "5");
+        }
+    }
+
+    private static string DefaultParameterName(Function function, string prefix)
+    {
+        // The function's own name token would make the function depend on itself; use the literal name it was given.
+        var name = (function.Node.DefaultChild as CfnFunction)?.FunctionName;
+        if (name is null || Token.IsUnresolved(name))
+        {
+            throw new ArgumentException(
+                $"ChaosTarget for '{function.Node.Path}': give the function an explicit FunctionName, or set ChaosTargetProps.ParameterName " +
+                $"(the wrapper's parameter is '{prefix}<function name>').");
+        }
+
+        return prefix + name;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
+using ServerlessChaos.Infra.Tests.Support;
+
+namespace ServerlessChaos.Infra.Tests;
+
+[Collection(SynthesizedAppCollection.Name)]
+public sealed class ExperimentTemplateTests(SynthesizedApp app)
+{
+    private IEnumerable<JsonObject> Templates => app.All.SelectMany(t => t.OfType("AWS::FIS::ExperimentTemplate")).Select(t => t.Properties);
+
+    [Fact]
+    public void Every_template_is_tagged_as_managed_and_by_name()
+    {
+        Templates.Count().ShouldBe(7, "3 from the settings, 4 of the sample target");
+        foreach (var template in Templates)
+        {
+            template["Tags"]!["serverless-chaos:managed"]!.GetValue<string>().ShouldBe("true");
+            template["Tags"]!["serverless-chaos:template"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
+        }
+    }
+
+    [Fact]
+    public void Targets_are_chosen_by_tags_with_a_bounded_selection()
+    {
+        foreach (var template in Templates)
+        {
+            foreach (var (_, target) in template["Targets"]!.AsObject())
+            {
+                target!["ResourceTags"]!.AsObject().Count.ShouldBeGreaterThan(0);
+                target["SelectionMode"]!.GetValue<string>().ShouldMatch(@"^(COUNT|PERCENT)\(\d+\)$");
+                target["ResourceArns"].ShouldBeNull();
+            }
+        }
+    }
+
+    [Fact]
+    public void Experiments_stop_on_the_hypothesis_alarms_and_log_to_CloudWatch_Logs()
+    {
+        foreach (var template in Templates)
+        {
+            var stops = template["StopConditions"]!.AsArray();
+            stops.Count.ShouldBeGreaterThan(0);
+            stops.ShouldAllBe(s => s!["Source"]!.GetValue<string>() == "aws:cloudwatch:alarm");
+            template["LogConfiguration"]!["CloudWatchLogsConfiguration"]!["LogGroupArn"].ShouldNotBeNull();
+            template["LogConfiguration"]!["LogSchemaVersion"]!.GetValue<int>().ShouldBe(2);
+        }
+
+        var orders = app.ControlPlane.OfType("AWS::FIS::ExperimentTemplate").Single(t => t.Properties["Tags"]!["serverless-chaos:template"]!.ToString() == "orders-cpu");
+        orders.Properties["StopConditions"]!.AsArray().Select(s => TemplateJson.Render(s!["Value"]))
+            .ShouldBe(["arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:orders-p99-latency",
+                "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:orders-5xx-rate"]);
+    }
+
+    [Fact]
+    public void Actions_carry_their_id_parameters_duration_and_target()
+    {
+        var capture = new Capture();
+        app.ControlPlane.Template.HasResourceProperties("AWS::FIS::ExperimentTemplate", new Dictionary<string, object>
+        {
+            ["Targets"] = new Dictionary<string, object>
+            {
+                ["targets"] = Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["ResourceType"] = "aws:lambda:function",
+                    ["ResourceTags"] = new Dictionary<string, object> { ["team"] = "checkout" },
+                    ["SelectionMode"] = "COUNT(1)",
+                }),
+            },
+            ["Actions"] = capture,
+        });
+
+        var action = ((JsonObject)ContextJsonOf(capture.AsObject()))["invocation-http-integration-response"]!;
+        action["ActionId"]!.GetValue<string>().ShouldBe("aws:lambda:invocation-http-integration-response");
+        action["Parameters"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>())
+            .ShouldBe(new Dictionary<string, string> { ["statusCode"] = "503", ["invocationPercentage"] = "20", ["duration"] = "PT5M" }, ignoreOrder: true);
+        action["Targets"]!["Functions"]!.GetValue<string>().ShouldBe("targets");
+
+        var stop = app.ControlPlane.OfType("AWS::FIS::ExperimentTemplate").Single(t => t.Properties["Tags"]!["serverless-chaos:template"]!.ToString() == "orders-stop-task");
+        var stopAction = stop.Properties["Actions"]!["stop-task"]!;
+        stopAction["ActionId"]!.GetValue<string>().ShouldBe("aws:ecs:stop-task");
+        stopAction["Targets"]!["Tasks"]!.GetValue<string>().ShouldBe("targets");
+        (stopAction["Parameters"] as JsonObject ?? []).ContainsKey("duration").ShouldBeFalse("stop-task takes no duration");
+    }
+
+    [Fact]
+    public void The_FIS_role_holds_only_what_the_used_actions_need()
+    {
+        var fisRole = app.ControlPlane.OfType("AWS::IAM::Role")
+            .Single(r => r.Properties["AssumeRolePolicyDocument"]!.ToJsonString().Contains("fis.amazonaws.com")).LogicalId;
+        var actions = app.ControlPlane.OfType("AWS::IAM::Policy")
+            .Where(p => p.Properties["Roles"]!.AsArray().Any(r => r!["Ref"]!.ToString() == fisRole))
+            .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+            .SelectMany(s => TemplateJson.ListOf(s!["Action"]).Select(a => a!.ToString()))
+            .ToHashSet();
+
+        actions.ShouldContain("ecs:StopTask");
+        actions.ShouldContain("ssm:SendCommand");
+        actions.ShouldContain("s3:PutObject");
+        actions.ShouldContain("logs:CreateLogDelivery");
+        actions.ShouldNotContain("ec2:TerminateInstances");
+        actions.ShouldAllBe(a => a.StartsWith("ecs:") || a.StartsWith("ssm:") || a.StartsWith("s3:") || a.StartsWith("logs:")
+            || a.StartsWith("tag:") || a.StartsWith("lambda:"));
+
+        // The FIS role of the sample has no CPU-stress template, so it cannot run SSM documents.
+        var sampleFis = app.Sample.Statements().SelectMany(s => s.Actions).ToHashSet();
+        sampleFis.ShouldNotContain("ssm:SendCommand");
+    }
+
+    private static JsonNode ContextJsonOf(object value) => Infra.Settings.ContextJson.ToJsonNode(value)!;
+}
