@@ -1,3 +1,4 @@
+using ServerlessChaos.Wrapper.Settings;
 using ServerlessChaos.Orchestrator.Backends;
 using ServerlessChaos.Orchestrator.Execution;
 using ServerlessChaos.Orchestrator.Experiments;
@@ -47,7 +48,7 @@ internal sealed class ObserveStep(StepServices services)
         }
 
         var halt = await services.Backends.Parameters.GetAsync(services.Options.HaltParameter, ct).ConfigureAwait(false);
-        monitor.Halted = ArmState.IsHalted(halt);
+        monitor.Halted = HaltValue.IsHalted(halt);
         if (monitor.Halted)
         {
             services.Log(state, "observe", $"halt parameter {services.Options.HaltParameter} is set");

@@ -1,3 +1,4 @@
+using ServerlessChaos.Wrapper.Settings;
 using System.Globalization;
 using ServerlessChaos.Orchestrator.Execution;
 
@@ -33,7 +34,7 @@ internal sealed class PreflightStep(StepServices services)
         }
 
         var halt = await services.Backends.Parameters.GetAsync(services.Options.HaltParameter, ct).ConfigureAwait(false);
-        if (ArmState.IsHalted(halt))
+        if (HaltValue.IsHalted(halt))
         {
             reasons.Add($"the halt parameter {services.Options.HaltParameter} is set ({halt!.Trim()}); run `chaos unhalt` to allow experiments");
         }
