@@ -67,7 +67,9 @@ public class ScriptedControlPlaneTests
         await File.WriteAllTextAsync(experimentPath, """
             { "version": 1, "name": "scripted", "description": "A scripted run",
               "hypothesis": { "alarms": ["sample-api-p99-latency", "sample-api-5xx-rate"] },
-              "faults": [], "durationSeconds": 2 }
+              "faults": [ { "wrapper": { "parameter": "/serverless-chaos/functions/sample-api",
+                "settings": { "version": 1, "faults": [ { "type": "statusCode", "rate": 1, "statusCode": 503 } ] } } } ],
+              "durationSeconds": 2, "pollIntervalSeconds": 1 }
             """);
         var options = new GameDayOptions
         {
