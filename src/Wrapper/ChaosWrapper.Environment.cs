@@ -1,0 +1,88 @@
+using ServerlessChaos.Aws.Http;
+using ServerlessChaos.Aws.Ssm;
+using ServerlessChaos.Wrapper.Settings;
+using ServerlessChaos.Wrapper.Sources;
+
+namespace ServerlessChaos.Wrapper;
+
+/// <summary>Building a wrapper from the function's environment variables.</summary>
+public sealed partial class ChaosWrapper
+{
+    /// <summary>Opt-in: the function's settings parameter name.</summary>
+    public const string ParameterVariable = "SERVERLESS_CHAOS_PARAMETER";
+
+    /// <summary>The global halt parameter name (default <c>/serverless-chaos/halt</c>).</summary>
+    public const string HaltParameterVariable = "SERVERLESS_CHAOS_HALT_PARAMETER";
+
+    /// <summary>How the parameter is read: <c>ssm</c> (default) or <c>extension</c> (the Parameters and Secrets extension).</summary>
+    public const string SourceVariable = "SERVERLESS_CHAOS_SOURCE";
+
+    /// <summary>A settings file to read instead of SSM (local runs).</summary>
+    public const string SettingsFileVariable = "SERVERLESS_CHAOS_SETTINGS_FILE";
+
+    /// <summary>Prefix of function settings parameters: the parameter is this prefix plus the function name.</summary>
+    public const string FunctionParameterPrefix = "/serverless-chaos/functions/";
+
+    private static readonly Lazy<ChaosWrapper> SharedWrapper = new(() => FromEnvironment());
+
+    /// <summary>The process-wide wrapper built by <see cref="FromEnvironment"/> on first use.</summary>
+    public static ChaosWrapper Shared => SharedWrapper.Value;
+
+    /// <summary>
+    /// Builds a wrapper from the environment. Nothing is ever injected unless the function opted in by naming its
+    /// parameter in <c>SERVERLESS_CHAOS_PARAMETER</c> (or a file in <c>SERVERLESS_CHAOS_SETTINGS_FILE</c>, or inline
+    /// settings in <c>SERVERLESS_CHAOS_SETTINGS</c>). A broken environment (no region, say) means no chaos and one log line.
+    /// </summary>
+    public static ChaosWrapper FromEnvironment(ChaosOptions? options = null)
+    {
+        options ??= new ChaosOptions();
+        IChaosSettingsSource? source = null;
+        try
+        {
+            source = SourceFromEnvironment(options);
+        }
+        catch (Exception ex)
+        {
+            new Telemetry.ChaosTelemetry(options.LogWriter, options.TimeProvider)
+                .Problem("The chaos wrapper could not be set up from the environment; no faults are injected", "environment", null, ex);
+        }
+
+        return new ChaosWrapper(source, options);
+    }
+
+    private static IChaosSettingsSource? SourceFromEnvironment(ChaosOptions options)
+    {
+        var parameter = Environment.GetEnvironmentVariable(ParameterVariable);
+        var halt = Environment.GetEnvironmentVariable(HaltParameterVariable) is { Length: > 0 } configured ? configured : HaltValue.DefaultParameterName;
+        if (!string.IsNullOrWhiteSpace(parameter))
+        {
+            if (string.Equals(Environment.GetEnvironmentVariable(SourceVariable), "extension", StringComparison.OrdinalIgnoreCase))
+            {
+                return new ExtensionSettingsSource(parameter, halt);
+            }
+
+            var fromEnvironment = AwsClientOptions.FromEnvironment();
+            var client = new SsmClient(new AwsClientOptions
+            {
+                Region = fromEnvironment.Region,
+                Credentials = fromEnvironment.Credentials,
+                Environment = fromEnvironment.Environment,
+                TimeProvider = options.TimeProvider,
+
+                // The wrapper's cache retries with backoff; one bounded attempt per read keeps invocations fast.
+                Timeout = options.FetchTimeout,
+                Retry = new AwsRetryOptions { MaxAttempts = 1 },
+            });
+            return new SsmSettingsSource(client, parameter, halt);
+        }
+
+        if (Environment.GetEnvironmentVariable(SettingsFileVariable) is { Length: > 0 } file)
+        {
+            return new FileSettingsSource(file);
+        }
+
+        return Environment.GetEnvironmentVariable(EnvironmentSettingsSource.DefaultVariable) is { Length: > 0 }
+            ? new EnvironmentSettingsSource()
+            : null;
+    }
+}
