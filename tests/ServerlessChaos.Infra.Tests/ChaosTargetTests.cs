@@ -38,6 +38,7 @@ public sealed class ChaosTargetTests(SynthesizedApp app)
         TemplateJson.Render(functions["orders-api"]["Layers"]![0]).ShouldBe("${FindInMap}");
         functions["orders-api"]["Environment"]!["Variables"]!["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"]!.GetValue<string>().ShouldBe("2773");
         functions["generated"]["Layers"].ShouldBeNull();
+        functions["payments-api"]["Environment"]!["Variables"]!.AsObject().ContainsKey("SERVERLESS_CHAOS_PARAMETER").ShouldBeFalse("not a chaos target");
         functions["generated"]["Environment"]!["Variables"]!["SERVERLESS_CHAOS_PARAMETER"]!.GetValue<string>()
             .ShouldBe("/serverless-chaos/functions/generated");
     }

@@ -12,7 +12,7 @@ public sealed class ExperimentTemplateTests(SynthesizedApp app)
     [Fact]
     public void Every_template_is_tagged_as_managed_and_by_name()
     {
-        Templates.Count().ShouldBe(7, "3 from the settings, 4 of the sample target");
+        Templates.Count().ShouldBe(4, "3 from the settings, 1 of the sample target");
         foreach (var template in Templates)
         {
             template["Tags"]!["serverless-chaos:managed"]!.GetValue<string>().ShouldBe("true");
@@ -102,9 +102,27 @@ public sealed class ExperimentTemplateTests(SynthesizedApp app)
         actions.ShouldAllBe(a => a.StartsWith("ecs:") || a.StartsWith("ssm:") || a.StartsWith("s3:") || a.StartsWith("logs:")
             || a.StartsWith("tag:") || a.StartsWith("lambda:"));
 
-        // The FIS role of the sample has no CPU-stress template, so it cannot run SSM documents.
+        // The sample's only template stops tasks: its FIS role can neither run SSM documents nor touch S3.
         var sampleFis = app.Sample.Statements().SelectMany(s => s.Actions).ToHashSet();
+        sampleFis.ShouldContain("ecs:StopTask");
         sampleFis.ShouldNotContain("ssm:SendCommand");
+        sampleFis.ShouldNotContain("s3:PutObject");
+    }
+
+    [Fact]
+    public void A_function_prepared_for_the_Lambda_actions_gets_the_extension_and_reads_only_the_FIS_configuration()
+    {
+        var payments = app.Examples.OfType("AWS::Lambda::Function").Single(f => f.Properties["FunctionName"]?.ToString() == "payments-api").Properties;
+        var variables = payments["Environment"]!["Variables"]!;
+
+        payments["Layers"]!.AsArray().Select(TemplateJson.Render).ShouldContain(SynthesizedApp.LayerArn);
+        variables["AWS_LAMBDA_EXEC_WRAPPER"]!.GetValue<string>().ShouldBe("/opt/aws-fis/bootstrap");
+        TemplateJson.Render(variables["AWS_FIS_CONFIGURATION_LOCATION"]).ShouldEndWith("/FisConfigs/");
+
+        var s3 = app.Examples.Statements().Where(s => s.Actions.Any(a => a.StartsWith("s3:"))).ToList();
+        s3.SelectMany(s => s.Actions).Order().ShouldBe(["s3:GetObject", "s3:ListBucket"]);
+        s3.Single(s => s.Actions.Contains("s3:GetObject")).Resources.ShouldAllBe(r => r.EndsWith("/FisConfigs/*"));
+        (s3.Single(s => s.Actions.Contains("s3:ListBucket")).Condition?["StringLike"]?["s3:prefix"]?.ToString()).ShouldBe("FisConfigs/*");
     }
 
     private static JsonNode ContextJsonOf(object value) => Infra.Settings.ContextJson.ToJsonNode(value)!;

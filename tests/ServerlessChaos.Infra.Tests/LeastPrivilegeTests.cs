@@ -76,7 +76,7 @@ public sealed class LeastPrivilegeTests(SynthesizedApp app)
             {
                 if (resource.EndsWith(":experiment-template/*"))
                 {
-                    statement.Condition?["StringEquals"]?["aws:ResourceTag/serverless-chaos:managed"]?.ToString().ShouldBe("true", statement.ToString());
+                    (statement.Condition?["StringEquals"]?["aws:ResourceTag/serverless-chaos:managed"]?.ToString()).ShouldBe("true", statement.ToString());
                 }
                 else
                 {
@@ -88,6 +88,19 @@ public sealed class LeastPrivilegeTests(SynthesizedApp app)
         starts.SelectMany(s => s.Resources).ShouldContain(r => r.EndsWith(":experiment-template/*"));
         // Only the start step may start experiments.
         app.ControlPlane.Statements().Where(s => s.Actions.Contains("fis:StartExperiment")).Count().ShouldBe(2);
+    }
+
+    [Fact]
+    public void StopExperiment_is_limited_to_experiments_tagged_as_managed()
+    {
+        var stops = app.ControlPlane.Statements().Where(s => s.Actions.Contains("fis:StopExperiment")).ToList();
+
+        stops.Count.ShouldBe(2, "rollback and cleanup");
+        foreach (var statement in stops)
+        {
+            statement.Resources.ShouldAllBe(r => r.EndsWith(":experiment/*"));
+            (statement.Condition?["StringEquals"]?["aws:ResourceTag/serverless-chaos:managed"]?.ToString()).ShouldBe("true", statement.ToString());
+        }
     }
 
     [Fact]

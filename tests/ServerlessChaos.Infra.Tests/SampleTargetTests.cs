@@ -14,9 +14,7 @@ public sealed class SampleTargetTests(SynthesizedApp app)
         function["Handler"]!.GetValue<string>().ShouldBe("sample-api");
         function["Runtime"]!.GetValue<string>().ShouldBe("provided.al2023");
         function["Environment"]!["Variables"]!["SERVERLESS_CHAOS_PARAMETER"]!.GetValue<string>().ShouldBe("/serverless-chaos/functions/serverless-chaos-sample-api");
-        // The FIS Lambda actions need the extension and its S3 configuration location.
-        function["Environment"]!["Variables"]!["AWS_FIS_CONFIGURATION_LOCATION"].ShouldNotBeNull();
-        TemplateJson.Render(function["Layers"]![0]).ShouldBe(SynthesizedApp.LayerArn);
+        function["Layers"].ShouldBeNull();
         app.Sample.OfType("AWS::ApiGateway::RestApi").Single().Properties["Name"]!.GetValue<string>().ShouldBe("serverless-chaos-sample-api");
         app.Sample.Template.ResourceCountIs("AWS::ApiGateway::Account", 0);
     }

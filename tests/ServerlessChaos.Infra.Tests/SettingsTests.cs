@@ -110,7 +110,7 @@ public sealed class SettingsTests
         ErrorOf("""{ "parameterPrefix": "serverless-chaos" }""").ShouldStartWith("context.serverlessChaos.parameterPrefix must be an SSM path");
         ErrorOf("""{ "haltParameter": "/serverless-chaos/functions/halt" }""").ShouldStartWith("context.serverlessChaos.haltParameter must not be under parameterPrefix");
         ErrorOf("""[1]""").ShouldBe("context.serverlessChaos must be a JSON object (was array)");
-        ErrorOf("""{ "sampleTarget": { "fisExtensionLayerArn": "layer" } }""").ShouldStartWith("context.serverlessChaos.sampleTarget.fisExtensionLayerArn must be a Lambda layer version ARN");
+        ErrorOf("""{ "sampleTarget": { "desiredCount": 11 } }""").ShouldBe("context.serverlessChaos.sampleTarget.desiredCount must be between 0 and 10 (was 11)");
     }
 
     [Fact]

@@ -150,7 +150,11 @@ public sealed class ControlFunctions : Construct
 
         if (access.HasFlag(ControlAccess.StopExperiments))
         {
-            Allow("StopExperiments", ["fis:StopExperiment"], [FisArn("experiment")]);
+            // Only experiments the start step tagged as managed: rollback never stops someone else's experiment.
+            Allow("StopManagedExperiments", ["fis:StopExperiment"], [FisArn("experiment")], new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { [$"aws:ResourceTag/{ExperimentTemplates.ManagedTagKey}"] = ExperimentTemplates.ManagedTagValue },
+            });
         }
 
         if (access.HasFlag(ControlAccess.SendDeadLetters))

@@ -146,84 +146,30 @@ public sealed class SampleTargetStack : Stack
         };
         Alarms = alarms.ToDictionary(a => ((Alarm)a).Node.Id, a => a);
 
+        // ECS stop-task only: the task-* actions need an SSM agent sidecar, and the FIS Lambda actions need a wrapper
+        // script that OS-only runtimes do not run; the sample's Lambda takes its faults from the chaos wrapper instead.
         Templates = new ExperimentTemplates(this, "ExperimentTemplates", new ExperimentTemplatesProps
         {
             NamePrefix = $"{prefix}-sample",
-            Templates = SampleTemplates(prefix, settings.SampleTarget.FisExtensionLayerArn is not null),
+            Templates =
+            [
+                new ExperimentTemplateSettings
+                {
+                    Name = "sample-ecs-stop-task",
+                    Description = "Stops one task of the sample ECS service; the service should replace it",
+                    Action = FisActions.EcsStopTask.Id,
+                    Duration = "",
+                    TargetTags = new Dictionary<string, string> { [TargetTagKey] = "sample-ecs" },
+                    SelectionMode = "COUNT(1)",
+                    StopAlarms = [$"{prefix}-sample-api-5xx"],
+                },
+            ],
             LogRetentionDays = settings.LogRetentionDays,
             KnownAlarms = Alarms,
         });
 
-        if (settings.SampleTarget.FisExtensionLayerArn is { } layerArn)
-        {
-            Templates.PrepareLambdaTarget(ApiFunction, LayerVersion.FromLayerVersionArn(this, "FisExtension", layerArn));
-        }
-        else
-        {
-            Annotations.Of(this).AddInfo(
-                "The sample's FIS Lambda templates are left out: set context.serverlessChaos.sampleTarget.fisExtensionLayerArn to the AWS FIS extension layer of your region to add them.");
-        }
-
         _ = new CfnOutput(this, "ApiUrl", new CfnOutputProps { Value = Api.Url });
         _ = new CfnOutput(this, "SampleApiParameter", new CfnOutputProps { Value = ChaosTarget.ParameterName });
         _ = new CfnOutput(this, "HypothesisAlarms", new CfnOutputProps { Value = string.Join(",", Alarms.Keys) });
-    }
-
-    private static List<ExperimentTemplateSettings> SampleTemplates(string prefix, bool lambdaActions)
-    {
-        var ecs = new Dictionary<string, string> { [TargetTagKey] = "sample-ecs" };
-        var api = new Dictionary<string, string> { [TargetTagKey] = "sample-api" };
-        string[] apiAlarms = [$"{prefix}-sample-api-5xx", $"{prefix}-sample-api-latency"];
-        var templates = new List<ExperimentTemplateSettings>
-        {
-            new()
-            {
-                Name = "sample-ecs-stop-task",
-                Description = "Stops one task of the sample ECS service; the service should replace it",
-                Action = FisActions.EcsStopTask.Id,
-                Duration = "",
-                TargetTags = ecs,
-                SelectionMode = "COUNT(1)",
-                StopAlarms = [$"{prefix}-sample-api-5xx"],
-            },
-        };
-        if (lambdaActions)
-        {
-            templates.Add(new()
-            {
-                Name = "sample-api-http-503",
-                Description = "API Gateway sees 503 from the sample Lambda integration for a quarter of requests",
-                Action = FisActions.LambdaHttpIntegrationResponse.Id,
-                Parameters = new Dictionary<string, string> { ["statusCode"] = "503", ["invocationPercentage"] = "25", ["preventExecution"] = "true" },
-                Duration = "PT5M",
-                TargetTags = api,
-                SelectionMode = "COUNT(1)",
-                StopAlarms = apiAlarms,
-            });
-            templates.Add(new()
-            {
-                Name = "sample-api-add-delay",
-                Description = "Delays a quarter of the sample Lambda's invocations by 500 ms",
-                Action = FisActions.LambdaAddDelay.Id,
-                Parameters = new Dictionary<string, string> { ["startupDelayMilliseconds"] = "500", ["invocationPercentage"] = "25" },
-                Duration = "PT5M",
-                TargetTags = api,
-                SelectionMode = "COUNT(1)",
-                StopAlarms = apiAlarms,
-            });
-            templates.Add(new()
-            {
-                Name = "sample-api-invocation-error",
-                Description = "Fails a tenth of the sample Lambda's invocations",
-                Action = FisActions.LambdaError.Id,
-                Parameters = new Dictionary<string, string> { ["invocationPercentage"] = "10", ["preventExecution"] = "true" },
-                Duration = "PT5M",
-                TargetTags = api,
-                SelectionMode = "PERCENT(100)",
-                StopAlarms = apiAlarms,
-            });
-        }
-
-        return templates;
     }
 }

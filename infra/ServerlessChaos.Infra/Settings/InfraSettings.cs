@@ -130,7 +130,4 @@ public sealed record SampleTargetSettings
 
     /// <summary>The container image of the sample ECS service. Defaults to <c>public.ecr.aws/nginx/nginx:stable</c>.</summary>
     public string ContainerImage { get; init; } = "public.ecr.aws/nginx/nginx:stable";
-
-    /// <summary>ARN of the AWS FIS Lambda extension layer for the region; the sample's Lambda templates need it.</summary>
-    public string? FisExtensionLayerArn { get; init; }
 }

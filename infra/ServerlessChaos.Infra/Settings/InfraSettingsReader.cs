@@ -214,19 +214,16 @@ public static partial class InfraSettingsReader
             return defaults;
         }
 
-        CheckKnown(item, at, "enabled", "desiredCount", "containerImage", "fisExtensionLayerArn");
+        CheckKnown(item, at, "enabled", "desiredCount", "containerImage");
         var count = OptionalInt(item, at, "desiredCount") ?? defaults.DesiredCount;
         Require(count is >= 0 and <= 10, $"{at}.desiredCount must be between 0 and 10 (was {count})");
         var image = OptionalString(item, at, "containerImage") ?? defaults.ContainerImage;
         Require(image.Length > 0 && !image.Any(char.IsWhiteSpace), $"{at}.containerImage must be an image reference such as public.ecr.aws/nginx/nginx:stable (was '{image}')");
-        var layer = OptionalString(item, at, "fisExtensionLayerArn");
-        Require(layer is null || LayerArnPattern().IsMatch(layer), $"{at}.fisExtensionLayerArn must be a Lambda layer version ARN (was '{layer}')");
         return new SampleTargetSettings
         {
             Enabled = OptionalBool(item, at, "enabled") ?? defaults.Enabled,
             DesiredCount = count,
             ContainerImage = image,
-            FisExtensionLayerArn = layer,
         };
     }
 
@@ -382,7 +379,4 @@ public static partial class InfraSettingsReader
 
     [GeneratedRegex("^(?<mode>COUNT|PERCENT)\\((?<n>\\d{1,6})\\)$")]
     private static partial Regex SelectionPattern();
-
-    [GeneratedRegex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:layer:[A-Za-z0-9_-]+:\\d+$")]
-    private static partial Regex LayerArnPattern();
 }

@@ -61,8 +61,7 @@ public sealed class SynthesizedApp : IDisposable
                   "maximumRetryAttempts": 2,
                   "maximumEventAgeSeconds": 900
                 }
-              ],
-              "sampleTarget": { "fisExtensionLayerArn": "{{LayerArn}}" }
+              ]
             }
             """);
         var app = new App(new AppProps
@@ -82,6 +81,9 @@ public sealed class SynthesizedApp : IDisposable
         var examples = new Stack(app, "ChaosTargetExamples");
         var named = ExampleFunction(examples, "Orders", "orders-api");
         NamedTarget = new ChaosTarget(examples, "OrdersChaos", new ChaosTargetProps { Function = named, UseParametersAndSecretsExtension = true });
+        // A team's function on a managed runtime, prepared for the FIS Lambda actions of the control plane's templates.
+        var payments = ExampleFunction(examples, "Payments", "payments-api");
+        Stacks.ControlPlane.Templates!.PrepareLambdaTarget(payments, LayerVersion.FromLayerVersionArn(examples, "FisExtension", LayerArn));
         var generated = ExampleFunction(examples, "Generated", functionName: null);
         CustomTarget = new ChaosTarget(examples, "GeneratedChaos", new ChaosTargetProps
         {
