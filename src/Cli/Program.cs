@@ -1,3 +1,2 @@
-// The `chaos` command. The game day and the operator commands arrive with their issues.
-Console.Error.WriteLine("chaos: no commands yet (see README.md)");
-return 2;
+// The `chaos` command: the local game day and the operator commands.
+return await ServerlessChaos.Cli.Commands.ChaosCli.RunAsync(args, ServerlessChaos.Cli.Commands.CliContext.FromProcess()).ConfigureAwait(false);

@@ -89,10 +89,14 @@ internal sealed class LoadGenerator
     private async Task SendOneAsync(CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
-        LoadReply reply;
+        LoadReply? reply;
         try
         {
             reply = await send(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            reply = null; // stopped by the game day, not failed by the service: not a sample
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
@@ -103,7 +107,9 @@ internal sealed class LoadGenerator
             inFlight.Release();
         }
 
-        var elapsed = clock.GetElapsedTime(started);
-        log.Add(new RequestSample(clock.GetUtcNow(), elapsed.TotalMilliseconds, reply.StatusCode, reply.InjectedFault));
+        if (reply is { } answer)
+        {
+            log.Add(new RequestSample(clock.GetUtcNow(), clock.GetElapsedTime(started).TotalMilliseconds, answer.StatusCode, answer.InjectedFault));
+        }
     }
 }

@@ -1,0 +1,45 @@
+using ServerlessChaos.Samples.SampleApi.ApiGateway;
+using ServerlessChaos.Samples.SampleApi.Orders;
+using ServerlessChaos.Wrapper;
+
+namespace ServerlessChaos.Samples.SampleApi;
+
+/// <summary>
+/// The sample function as a team would write it with ServerlessChaos: the orders API handler decorated with the
+/// chaos wrapper, and its inventory calls going through the wrapper's dependency fault handler.
+/// </summary>
+public sealed class SampleApiFunction : IDisposable
+{
+    private readonly HttpClient inventory;
+    private readonly OrdersApi api;
+
+    /// <summary>Creates the function.</summary>
+    /// <param name="wrapper">The chaos wrapper (its settings source decides the faults).</param>
+    /// <param name="inventoryBaseAddress">Where the inventory service is.</param>
+    /// <param name="inventoryHandler">The handler under the dependency fault handler (the socket handler, or a test's).</param>
+    /// <param name="inventoryTimeout">How long one inventory call may take. Defaults to 5 seconds.</param>
+    public SampleApiFunction(ChaosWrapper wrapper, Uri inventoryBaseAddress, HttpMessageHandler? inventoryHandler = null, TimeSpan? inventoryTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(wrapper);
+        inventory = new HttpClient(wrapper.CreateDependencyHandler(inventoryHandler ?? new SocketsHttpHandler()))
+        {
+            BaseAddress = inventoryBaseAddress,
+            Timeout = inventoryTimeout ?? TimeSpan.FromSeconds(5),
+        };
+        api = new OrdersApi(inventory);
+        Handler = wrapper.Decorate<APIGatewayProxyRequest, LambdaContext, APIGatewayProxyResponse>(HandleAsync);
+    }
+
+    /// <summary>The decorated handler: what the Lambda runtime (or the local game day) invokes.</summary>
+    public Func<APIGatewayProxyRequest, LambdaContext, Task<APIGatewayProxyResponse>> Handler { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => inventory.Dispose();
+
+    private async Task<APIGatewayProxyResponse> HandleAsync(APIGatewayProxyRequest request, LambdaContext context)
+    {
+        // Stop work a little before the deadline, as a Lambda handler should.
+        using var deadline = new CancellationTokenSource(context.RemainingTime > TimeSpan.FromMilliseconds(200) ? context.RemainingTime - TimeSpan.FromMilliseconds(100) : context.RemainingTime);
+        return await api.HandleAsync(request, deadline.Token).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,4 @@
+namespace ServerlessChaos.Cli;
+
+/// <summary>An error the CLI reports as one line (<c>chaos: ...</c>) and exit code 2.</summary>
+internal sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Text.Json;
+using ServerlessChaos.Aws.Ssm;
+using ServerlessChaos.Cli.Operator;
+using ServerlessChaos.Wrapper.Settings;
+
+namespace ServerlessChaos.Cli.Commands;
+
+/// <summary><c>chaos arm</c> and <c>chaos disarm</c>: write a function's wrapper settings directly.</summary>
+internal static class ArmCommands
+{
+    /// <summary>Builds <c>chaos arm</c>.</summary>
+    public static Command CreateArm(CliContext context)
+    {
+        var target = new Argument<string>("function-or-parameter") { Description = "A function name (the parameter is the prefix plus the name) or a full parameter name starting with /." };
+        var latency = new Option<string?>("--latency") { Description = "Add latency: 300ms, or a range like 200-800ms." };
+        var status = new Option<int?>("--status") { Description = "Answer with this HTTP status code instead of the handler's response (e.g. 503)." };
+        var exception = new Option<string?>("--exception")
+        {
+            Description = "Throw an exception; optionally its type (TimeoutException, HttpRequestException, ...).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var timeout = new Option<bool>("--timeout") { Description = "Make the invocation run out of time." };
+        var dependency = new Option<string[]>("--dependency")
+        {
+            Description = "Fault outbound calls to hosts matching this pattern (e.g. *.dynamodb.*.amazonaws.com); repeat for more hosts.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var dependencyFault = new Option<string>("--dependency-fault")
+        {
+            Description = "What --dependency calls get: status[:code[:errorCode]], latency:<min-max>ms or connection.",
+            DefaultValueFactory = _ => "status:503",
+        };
+        var rate = new Option<double>("--rate") { Description = "The share of invocations affected, 0 to 1.", DefaultValueFactory = _ => 1 };
+        var forOption = new Option<string>("--for") { Description = "How long until the settings expire by themselves (at most 24h).", DefaultValueFactory = _ => "15m" };
+        var experimentId = new Option<string?>("--experiment-id") { Description = "An id the wrapper puts on every log line and metric." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the settings document without writing it." };
+        var prefix = OperatorSettings.PrefixOption(context);
+        var halt = OperatorSettings.HaltParameterOption(context);
+
+        var command = new Command("arm", "Arm a function's wrapper with faults until they expire (or chaos disarm).")
+        {
+            target, latency, status, exception, timeout, dependency, dependencyFault, rate, forOption, experimentId, dryRun, prefix, halt,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var request = new ArmRequest
+            {
+                Target = parse.GetRequiredValue(target),
+                Latency = parse.GetValue(latency),
+                Status = parse.GetValue(status),
+                Exception = parse.GetResult(exception) is not null,
+                ExceptionType = parse.GetValue(exception),
+                Timeout = parse.GetValue(timeout),
+                DependencyHosts = parse.GetValue(dependency) ?? [],
+                DependencyFault = parse.GetValue(dependencyFault) ?? "status:503",
+                Rate = parse.GetValue(rate),
+                For = DurationText.Parse(parse.GetValue(forOption) ?? "15m", "--for"),
+                ExperimentId = parse.GetValue(experimentId),
+            };
+            var now = context.Clock.GetUtcNow();
+            var parameter = ArmRequest.ParameterFor(request.Target, parse.GetRequiredValue(prefix));
+            var settings = request.ToSettings(now);
+            var document = settings.ToJsonString();
+            var parsed = ChaosSettings.Parse(document).Settings!;
+            if (parse.GetValue(dryRun))
+            {
+                await context.Out.WriteLineAsync($"Would write {parameter}:").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(settings.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+                return ChaosCli.Ok;
+            }
+
+            var ssm = new SsmClient(context.AwsOptions());
+            var haltParameter = parse.GetRequiredValue(halt);
+            if (HaltValue.IsHalted(await ParameterReader.HaltValueAsync(ssm, haltParameter, ct).ConfigureAwait(false)))
+            {
+                throw new CliException($"chaos is halted ({haltParameter} is set): the wrapper would ignore these settings; run 'chaos unhalt' first");
+            }
+
+            await ssm.PutParameterAsync(new SsmPutParameterRequest { Name = parameter, Value = document, Overwrite = true, Description = "ServerlessChaos wrapper settings (chaos arm)" }, ct).ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"Armed {parameter} until {parsed.ExpiresAt!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC ({DurationText.Format(request.For)}), experiment {parsed.ExperimentId}:").ConfigureAwait(false);
+            foreach (var fault in parsed.Faults)
+            {
+                await context.Out.WriteLineAsync($"  {SettingsDescription.Describe(fault)}").ConfigureAwait(false);
+            }
+
+            await context.Out.WriteLineAsync("The wrapper picks it up within its cache time (a minute at most while idle). Undo with: chaos disarm " + request.Target).ConfigureAwait(false);
+            return ChaosCli.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Builds <c>chaos disarm</c>.</summary>
+    public static Command CreateDisarm(CliContext context)
+    {
+        var targets = new Argument<string[]>("function-or-parameter") { Description = "Functions or parameters to disarm.", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Disarm every armed parameter under the prefix." };
+        var prefix = OperatorSettings.PrefixOption(context);
+        var command = new Command("disarm", "Put functions' wrapper settings back to the disarmed baseline {\"version\":1,\"enabled\":false}.")
+        {
+            targets, all, prefix,
+        };
+        command.Validators.Add(result =>
+        {
+            var named = result.GetValue(targets) is { Length: > 0 };
+            var everything = result.GetValue(all);
+            if (named == everything)
+            {
+                result.AddError(everything ? "give either function names or --all, not both" : "say what to disarm: function names or parameters, or --all");
+            }
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var ssm = new SsmClient(context.AwsOptions());
+            var pathPrefix = parse.GetRequiredValue(prefix);
+            IEnumerable<string> names;
+            if (parse.GetValue(all))
+            {
+                var now = context.Clock.GetUtcNow();
+                names = (await ParameterReader.ListAsync(ssm, pathPrefix, ct).ConfigureAwait(false)).Where(p => p.IsArmedAt(now)).Select(p => p.Name).ToList();
+            }
+            else
+            {
+                names = parse.GetValue(targets)!.Select(t => ArmRequest.ParameterFor(t, pathPrefix)).ToList();
+            }
+
+            var count = 0;
+            foreach (var name in names)
+            {
+                await ssm.PutParameterAsync(new SsmPutParameterRequest { Name = name, Value = OperatorSettings.DisarmedDocument, Overwrite = true }, ct).ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"Disarmed {name}").ConfigureAwait(false);
+                count++;
+            }
+
+            if (count == 0)
+            {
+                await context.Out.WriteLineAsync($"Nothing armed under {pathPrefix}").ConfigureAwait(false);
+            }
+
+            return ChaosCli.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using ServerlessChaos.Aws;
+
+namespace ServerlessChaos.Cli.Commands;
+
+/// <summary>The <c>chaos</c> command line: the root command, its subcommands, and how errors become exit codes.</summary>
+internal static class ChaosCli
+{
+    /// <summary>Exit code for success (and a game day whose hypothesis held).</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code for a game day or experiment that deviated from its hypothesis.</summary>
+    public const int Deviated = 1;
+
+    /// <summary>Exit code for an aborted run, a bad argument or any other error.</summary>
+    public const int Error = 2;
+
+    /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var root = Build(context);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // System.CommandLine would exit 1, which here means "deviated": argument errors are 2.
+            foreach (var error in parsed.Errors)
+            {
+                await context.Error.WriteLineAsync($"chaos: {error.Message}").ConfigureAwait(false);
+            }
+
+            var command = string.Join(' ', parsed.CommandResult.Command.Name == root.Name ? ["chaos"] : new[] { "chaos", parsed.CommandResult.Command.Name });
+            await context.Error.WriteLineAsync($"Run '{command} --help' for usage.").ConfigureAwait(false);
+            return Error;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CliException or AwsServiceException or FormatException or ArgumentException or IOException or HttpRequestException)
+        {
+            await context.Error.WriteLineAsync($"chaos: {ex.Message}").ConfigureAwait(false);
+            return Error;
+        }
+    }
+
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("ServerlessChaos: run a local game day, or arm, watch and halt chaos experiments in an AWS account.")
+        {
+            GameDayCommand.Create(context),
+            ArmCommands.CreateArm(context),
+            ArmCommands.CreateDisarm(context),
+            StatusCommand.Create(context),
+            StartCommand.Create(context),
+            HaltCommands.CreateHalt(context),
+            HaltCommands.CreateUnhalt(context),
+        };
+        return root;
+    }
+}

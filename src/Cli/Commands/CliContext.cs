@@ -1,0 +1,39 @@
+using ServerlessChaos.Aws.Http;
+
+namespace ServerlessChaos.Cli.Commands;
+
+/// <summary>What the commands need from the outside world; tests give their own.</summary>
+internal sealed class CliContext
+{
+    /// <summary>Where results go.</summary>
+    public required TextWriter Out { get; init; }
+
+    /// <summary>Where errors go.</summary>
+    public required TextWriter Error { get; init; }
+
+    /// <summary>Whether the output is an interactive terminal (the game day then shows a live panel).</summary>
+    public bool Interactive { get; init; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The directory relative paths are resolved against.</summary>
+    public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
+
+    /// <summary>How the AWS clients reach AWS: the standard environment unless a test says otherwise.</summary>
+    public Func<AwsClientOptions> AwsOptions { get; init; } = () => AwsClientOptions.FromEnvironment();
+
+    /// <summary>Reads an environment variable (tests give a dictionary instead of the process environment).</summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>The context of the real process.</summary>
+    public static CliContext FromProcess() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        Interactive = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null,
+    };
+
+    /// <summary>A path made absolute against <see cref="CurrentDirectory"/>.</summary>
+    public string FullPath(string path) => Path.GetFullPath(path, CurrentDirectory);
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using ServerlessChaos.Cli.GameDay;
+using ServerlessChaos.Cli.GameDay.Report;
+using ServerlessChaos.Cli.GameDay.Target;
+
+namespace ServerlessChaos.Cli.Commands;
+
+/// <summary><c>chaos gameday [experiment.json]</c>: a whole chaos experiment on this machine, no AWS account needed.</summary>
+internal static class GameDayCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var experiment = new Argument<string?>("experiment")
+        {
+            Description = $"The experiment file. Defaults to {GameDayOptions.DefaultExperiment} in the repository.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var report = new Option<string?>("--report", "-o")
+        {
+            Description = "The folder for report.html, report.json and report.md. Defaults to gameday-report-<UTC time> in the current folder.",
+        };
+        var rate = new Option<double>("--rate")
+        {
+            Description = "Requests per second the load generator sends to the sample API.",
+            DefaultValueFactory = _ => 20,
+        };
+        rate.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<double>();
+            if (value is < 1 or > 500)
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"--rate must be between 1 and 500 requests per second (was {value})"));
+            }
+        });
+        var repository = new Option<string?>("--repository")
+        {
+            Description = "The ServerlessChaos repository (state machine, Node tools, events). Found from the current folder by default.",
+        };
+        var plain = new Option<bool>("--plain")
+        {
+            Description = "Print plain progress lines instead of the live panel (the default when the output is redirected).",
+        };
+
+        var command = new Command("gameday", "Run a local game day: the sample API under steady load, local CloudWatch-style alarms, the real state machine on a local runner, live progress and a report. Exit code 0 held, 1 deviated, 2 aborted or error.")
+        {
+            experiment,
+            report,
+            rate,
+            repository,
+            plain,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var root = parse.GetValue(repository) is { } given
+                ? context.FullPath(given)
+                : RepositoryLocator.Find(context.CurrentDirectory, AppContext.BaseDirectory)
+                  ?? throw new CliException($"cannot find the ServerlessChaos repository ({RepositoryLocator.Marker}) above {context.CurrentDirectory}; run from the repository or pass --repository");
+            var experimentPath = parse.GetValue(experiment) is { } path ? context.FullPath(path) : Path.Combine(root, GameDayOptions.DefaultExperiment);
+            var reportDirectory = parse.GetValue(report) is { } dir
+                ? context.FullPath(dir)
+                : context.FullPath("gameday-report-" + context.Clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            var options = new GameDayOptions
+            {
+                RepositoryRoot = root,
+                ExperimentPath = experimentPath,
+                ReportDirectory = reportDirectory,
+                RatePerSecond = parse.GetValue(rate),
+            };
+            var result = await GameDay(context, options, interactive: context.Interactive && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);
+            return result.Verdict.ExitCode();
+        });
+        return command;
+    }
+
+    /// <summary>The runner with the real local control plane and the wrapper-decorated sample API.</summary>
+    internal static GameDayRunner GameDay(CliContext context, GameDayOptions options, bool interactive) =>
+        new(options, context.Out, interactive, context.Clock, LocalControlPlane.StartAsync, SampleTargetFactory.Create);
+}

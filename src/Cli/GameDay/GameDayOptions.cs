@@ -1,0 +1,40 @@
+using ServerlessChaos.Cli.GameDay.Alarms;
+
+namespace ServerlessChaos.Cli.GameDay;
+
+/// <summary>How a local game day runs.</summary>
+internal sealed class GameDayOptions
+{
+    /// <summary>The default experiment, relative to the repository root.</summary>
+    public const string DefaultExperiment = "events/experiments/gameday-local.json";
+
+    /// <summary>The placeholder an experiment file may use for the local sample API's base address (for HTTP probes).</summary>
+    public const string SampleApiUrlPlaceholder = "${SampleApiUrl}";
+
+    /// <summary>The repository: the ASL file, the Node tools and the default experiment are found there.</summary>
+    public required string RepositoryRoot { get; init; }
+
+    /// <summary>The experiment file.</summary>
+    public required string ExperimentPath { get; init; }
+
+    /// <summary>Where report.html, report.json and report.md go.</summary>
+    public required string ReportDirectory { get; init; }
+
+    /// <summary>Requests per second the load generator sends. Defaults to 20.</summary>
+    public double RatePerSecond { get; init; } = 20;
+
+    /// <summary>The local alarms; every alarm in the experiment's hypothesis must be one of them. Defaults to <see cref="SampleAlarms.Defaults"/>.</summary>
+    public IReadOnlyList<AlarmDefinition> Alarms { get; init; } = SampleAlarms.Defaults;
+
+    /// <summary>How long the simulated inventory service takes per answer. Defaults to 10 ms.</summary>
+    public TimeSpan InventoryThinkTime { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The longest wait for every alarm to be OK before the experiment starts. Defaults to 30 s.</summary>
+    public TimeSpan MaxBaseline { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The whole game day is cut off after this long (the load generator's bound too). Defaults to 15 min.</summary>
+    public TimeSpan HardLimit { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often a status line is printed when the output is not a terminal. Defaults to 5 s.</summary>
+    public TimeSpan PlainStatusInterval { get; init; } = TimeSpan.FromSeconds(5);
+}

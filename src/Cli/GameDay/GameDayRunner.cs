@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ServerlessChaos.Cli.GameDay.Alarms;
+using ServerlessChaos.Cli.GameDay.Load;
+using ServerlessChaos.Cli.GameDay.Metrics;
+using ServerlessChaos.Cli.GameDay.Progress;
+using ServerlessChaos.Cli.GameDay.Report;
+using ServerlessChaos.Cli.GameDay.Target;
+using Spectre.Console;
+
+namespace ServerlessChaos.Cli.GameDay;
+
+/// <summary>What a game day ended with.</summary>
+/// <param name="Verdict">The verdict.</param>
+/// <param name="Report">The report that was written.</param>
+/// <param name="ReportDirectory">Where it was written.</param>
+internal sealed record GameDayResult(Verdict Verdict, GameDayReport Report, string ReportDirectory);
+
+/// <summary>
+/// Runs one local game day: the sample API and its inventory service on 127.0.0.1, steady load, local alarms
+/// evaluated like CloudWatch's, the repository's state machine on the orchestrator's local runner, live progress,
+/// and the report.
+/// </summary>
+internal sealed class GameDayRunner
+{
+    private readonly GameDayOptions options;
+    private readonly TextWriter output;
+    private readonly bool interactive;
+    private readonly TimeProvider clock;
+    private readonly Func<GameDayOptions, CancellationToken, Task<ILocalControlPlane>> startControlPlane;
+    private readonly Func<ILocalControlPlane, Uri, TimeProvider, TextWriter, SampleTarget> buildTarget;
+
+    /// <summary>Creates the runner.</summary>
+    /// <param name="options">The game day's settings.</param>
+    /// <param name="output">Where progress and the summary go.</param>
+    /// <param name="interactive">Whether <paramref name="output"/> is a terminal (live panel) or not (plain lines).</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="startControlPlane">Starts the local control plane.</param>
+    /// <param name="buildTarget">Builds the wrapper-decorated sample API over the control plane's parameter store (inventory address, clock, wrapper log).</param>
+    public GameDayRunner(
+        GameDayOptions options,
+        TextWriter output,
+        bool interactive,
+        TimeProvider clock,
+        Func<GameDayOptions, CancellationToken, Task<ILocalControlPlane>> startControlPlane,
+        Func<ILocalControlPlane, Uri, TimeProvider, TextWriter, SampleTarget> buildTarget)
+    {
+        this.options = options;
+        this.output = output;
+        this.interactive = interactive;
+        this.clock = clock;
+        this.startControlPlane = startControlPlane;
+        this.buildTarget = buildTarget;
+    }
+
+    /// <summary>Reads the experiment file and checks that the game day can run it (its alarms are defined locally).</summary>
+    public static JsonObject ReadExperiment(GameDayOptions options, out string text)
+    {
+        if (!File.Exists(options.ExperimentPath))
+        {
+            throw new CliException($"experiment file {options.ExperimentPath} does not exist");
+        }
+
+        text = File.ReadAllText(options.ExperimentPath);
+        var resolved = text.Replace(GameDayOptions.SampleApiUrlPlaceholder, "http://127.0.0.1/", StringComparison.Ordinal);
+        Commands.ExperimentValidation.Validate(resolved, options.ExperimentPath);
+        JsonObject experiment;
+        try
+        {
+            experiment = JsonNode.Parse(resolved) as JsonObject
+                ?? throw new CliException($"{options.ExperimentPath}: the experiment must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new CliException($"{options.ExperimentPath} is not valid JSON: {ex.Message}");
+        }
+
+        return experiment;
+    }
+
+    /// <summary>Runs the game day to its verdict and writes the report.</summary>
+    public async Task<GameDayResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var experiment = ReadExperiment(options, out var experimentText);
+        var experimentName = experiment["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(options.ExperimentPath);
+        var hypothesisAlarms = (experiment["hypothesis"]?["alarms"] as JsonArray)?.Select(a => a?.GetValue<string>() ?? string.Empty).ToList() ?? [];
+        var undefined = hypothesisAlarms.Where(name => options.Alarms.All(a => a.Name != name)).ToList();
+        if (undefined.Count > 0)
+        {
+            throw new CliException($"hypothesis.alarms names {string.Join(", ", undefined)}, which the local game day does not define (it defines {string.Join(", ", options.Alarms.Select(a => a.Name))})");
+        }
+
+        var durationSeconds = experiment["durationSeconds"]?.GetValue<int>() ?? 0;
+        using var hardLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        hardLimit.CancelAfter(options.HardLimit);
+        var ct = hardLimit.Token;
+
+        IProgressView view = interactive
+            ? new TerminalProgressView(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }))
+            : new PlainProgressView(output, options.PlainStatusInterval, clock);
+        var tracker = new PhaseTracker(clock, view.Event);
+        var log = new RequestLog();
+
+        await using var controlPlane = await startControlPlane(options, ct).ConfigureAwait(false);
+        await using var inventory = await InventorySimulator.StartAsync(options.InventoryThinkTime, ct).ConfigureAwait(false);
+        Directory.CreateDirectory(options.ReportDirectory);
+        await using var wrapperLog = TextWriter.Synchronized(new StreamWriter(Path.Combine(options.ReportDirectory, "wrapper-log.jsonl")) { AutoFlush = true });
+        var target = buildTarget(controlPlane, inventory.Address, clock, wrapperLog);
+        using var function = target.Function;
+        await using var api = await SampleApiServer.StartAsync(target.Handler, ct).ConfigureAwait(false);
+        tracker.Add("gameday", $"sample API on {api.Address}, inventory service on {inventory.Address}");
+
+        var monitor = new AlarmMonitor(options.Alarms, log, clock, tracker.StartedAt, async (name, state, reason, token) =>
+        {
+            var alarm = options.Alarms.First(a => a.Name == name);
+            await controlPlane.SetAlarmAsync(alarm, state, reason, token).ConfigureAwait(false);
+        });
+        await monitor.PublishInitialAsync(ct).ConfigureAwait(false);
+
+        using var loadClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 })
+        {
+            BaseAddress = api.Address,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        var requestNumber = 0;
+        var load = new LoadGenerator(
+            async token =>
+            {
+                var order = Interlocked.Increment(ref requestNumber) % 100;
+                using var reply = await loadClient.GetAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"orders/{order}"), UriKind.Relative), token).ConfigureAwait(false);
+                reply.Headers.TryGetValues("X-Chaos-Injected", out var injected);
+                return new LoadReply((int)reply.StatusCode, injected?.FirstOrDefault());
+            },
+            log,
+            clock,
+            options.RatePerSecond,
+            options.HardLimit);
+
+        using var stopBackground = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var loadTask = load.RunAsync(stopBackground.Token);
+        tracker.Add("load", string.Create(CultureInfo.InvariantCulture, $"steady load started: {options.RatePerSecond:0.#} requests/s on GET /orders/{{id}}"));
+        var monitorTask = monitor.RunAsync(stopBackground.Token);
+        var lastStates = new Dictionary<string, AlarmState>();
+        var expectedEnd = tracker.StartedAt + options.Alarms.Max(a => a.Period) + TimeSpan.FromSeconds(durationSeconds + 8);
+        LiveSnapshot Snapshot()
+        {
+            var now = clock.GetUtcNow();
+            if (tracker.Current == PhaseTracker.FaultInjection && expectedEnd < tracker.CurrentSince + TimeSpan.FromSeconds(durationSeconds))
+            {
+                expectedEnd = tracker.CurrentSince + TimeSpan.FromSeconds(durationSeconds + 5);
+            }
+
+            var remaining = expectedEnd - now;
+            return new LiveSnapshot(
+                tracker.Current,
+                now - tracker.StartedAt,
+                remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero,
+                log.Window(now - TimeSpan.FromSeconds(1), now).Count,
+                log.Window(now - TimeSpan.FromSeconds(5), now),
+                monitor.States);
+        }
+
+        var viewTask = view.RunAsync(Snapshot, stopBackground.Token);
+
+        ExecutionOutcome outcome;
+        try
+        {
+            await WaitForBaselineAsync(monitor, hypothesisAlarms, tracker, ct).ConfigureAwait(false);
+            var input = experimentText.Replace(GameDayOptions.SampleApiUrlPlaceholder, api.Address.ToString().TrimEnd('/'), StringComparison.Ordinal);
+            tracker.Add("gameday", $"starting the state machine with experiment {experimentName}");
+            outcome = await controlPlane.RunAsync(input, step =>
+            {
+                tracker.StepInvoked(step);
+                tracker.Add("state machine", $"invoked {step}");
+            }, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            outcome = new ExecutionOutcome("TIMED_OUT", null, "GameDay.TimedOut", $"the game day ran longer than {options.HardLimit.TotalMinutes:0} minutes");
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = new ExecutionOutcome("ABORTED", null, "GameDay.Cancelled", "the game day was cancelled");
+        }
+
+        var endedAt = clock.GetUtcNow();
+        await stopBackground.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(loadTask, monitorTask, viewTask).ConfigureAwait(false);
+        foreach (var t in monitor.Transitions)
+        {
+            lastStates[t.Alarm] = t.To;
+        }
+
+        var (verdict, reason) = Judge(outcome);
+        tracker.Add("gameday", $"verdict {verdict.Name()}: {reason}");
+        var report = new GameDayReport
+        {
+            Experiment = experimentName,
+            Description = experiment["description"]?.GetValue<string>(),
+            Verdict = verdict,
+            Reason = reason,
+            StartedAt = tracker.StartedAt,
+            EndedAt = endedAt,
+            PhaseSummaries = GameDayReport.SummarizePhases(log, tracker.Phases, endedAt),
+            Timeline = tracker.Timeline,
+            Alarms = options.Alarms,
+            AlarmTransitions = monitor.Transitions,
+            Series = GameDayReport.BuildSeries(log, tracker.StartedAt, endedAt),
+            Totals = log.Window(tracker.StartedAt, endedAt + TimeSpan.FromSeconds(1)),
+            Journal = outcome.Output?["journal"] ?? outcome.Output,
+        };
+
+        await ReportHtml.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.html"), CancellationToken.None).ConfigureAwait(false);
+        await ReportJson.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.json"), CancellationToken.None).ConfigureAwait(false);
+        await ReportMarkdown.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.md"), CancellationToken.None).ConfigureAwait(false);
+        await WriteSummaryAsync(report).ConfigureAwait(false);
+        return new GameDayResult(verdict, report, options.ReportDirectory);
+    }
+
+    /// <summary>The verdict of an execution: the journal's verdict when it succeeded, otherwise aborted.</summary>
+    internal static (Verdict Verdict, string Reason) Judge(ExecutionOutcome outcome)
+    {
+        if (outcome.Status != "SUCCEEDED" || outcome.Output is null)
+        {
+            return (Verdict.Aborted, $"the state machine ended {outcome.Status}: {outcome.Error} {outcome.Cause}".Trim());
+        }
+
+        var journal = outcome.Output["journal"] ?? outcome.Output;
+        var verdictText = journal?["verdict"]?.GetValue<string>();
+        var reasons = (journal?["reasons"] as JsonArray)?.Select(r => r?.GetValue<string>()).Where(r => !string.IsNullOrEmpty(r)).ToList() ?? [];
+        var verdict = verdictText switch
+        {
+            "held" => Verdict.Held,
+            "deviated" => Verdict.Deviated,
+            _ => Verdict.Aborted,
+        };
+        var reason = reasons.Count > 0
+            ? string.Join("; ", reasons)
+            : verdict switch
+            {
+                Verdict.Held => "every hypothesis alarm stayed OK while the faults were on, and everything was rolled back",
+                Verdict.Deviated => "the system did not behave as the hypothesis says",
+                _ => $"the state machine reported verdict {verdictText ?? "(none)"}",
+            };
+        if (verdict == Verdict.Aborted && verdictText is not null and not "aborted")
+        {
+            reason = $"verdict {verdictText}: {reason}";
+        }
+
+        return (verdict, reason);
+    }
+
+    private async Task WaitForBaselineAsync(AlarmMonitor monitor, IReadOnlyList<string> alarms, PhaseTracker tracker, CancellationToken ct)
+    {
+        // Preflight wants every hypothesis alarm OK, so the experiment starts once the first datapoints say so.
+        var deadline = clock.GetUtcNow() + options.MaxBaseline;
+        while (clock.GetUtcNow() < deadline)
+        {
+            var states = monitor.States;
+            if (alarms.All(a => states.GetValueOrDefault(a) == AlarmState.Ok))
+            {
+                tracker.Add("gameday", "steady state reached: every hypothesis alarm is OK");
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct).ConfigureAwait(false);
+        }
+
+        tracker.Add("gameday", $"the alarms are not all OK after {options.MaxBaseline.TotalSeconds:0} s of baseline; starting anyway (preflight will refuse)");
+    }
+
+    private async Task WriteSummaryAsync(GameDayReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(c, $"Verdict: {report.Verdict.Name()} (exit code {report.Verdict.ExitCode()}) — {report.Reason}")).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(c, $"  {report.Totals.Count} requests in {(report.EndedAt - report.StartedAt).TotalSeconds:0} s: p50 {report.Totals.P50Ms:0} ms, p99 {report.Totals.P99Ms:0} ms, {report.Totals.ErrorRatePercent:0.0}% 5xx, {report.Totals.Injected} injected faults")).ConfigureAwait(false);
+        foreach (var alarm in report.Alarms)
+        {
+            var changes = report.AlarmTransitions.Where(t => t.Alarm == alarm.Name).ToList();
+            var final = changes.LastOrDefault()?.To ?? AlarmState.InsufficientData;
+            var fired = changes.Count(t => t.To == AlarmState.Alarm);
+            await output.WriteLineAsync(string.Create(c, $"  alarm {alarm.Name}: {final.ToWire()} at the end, in ALARM {fired} time(s)")).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync($"Report: {Path.Combine(options.ReportDirectory, "report.html")} (also report.json, report.md)").ConfigureAwait(false);
+        await output.FlushAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>The sample API as the game day serves it.</summary>
+/// <param name="Handler">The wrapper-decorated handler.</param>
+/// <param name="Function">What to dispose when the game day ends.</param>
+internal sealed record SampleTarget(Func<ServerlessChaos.Samples.SampleApi.ApiGateway.APIGatewayProxyRequest, CancellationToken, Task<ServerlessChaos.Samples.SampleApi.ApiGateway.APIGatewayProxyResponse>> Handler, IDisposable Function);

@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+using ServerlessChaos.Cli.GameDay.Alarms;
+
+namespace ServerlessChaos.Cli.GameDay;
+
+/// <summary>How a state machine execution ended.</summary>
+/// <param name="Status">Step Functions' status: <c>SUCCEEDED</c>, <c>FAILED</c>, <c>TIMED_OUT</c>, <c>ABORTED</c>.</param>
+/// <param name="Output">The execution's output (the state with its journal), when it succeeded.</param>
+/// <param name="Error">The error name, when it failed.</param>
+/// <param name="Cause">The error cause, when it failed.</param>
+internal sealed record ExecutionOutcome(string Status, JsonNode? Output, string? Error = null, string? Cause = null);
+
+/// <summary>
+/// The experiment side of a local game day: the orchestrator's embedded backends (parameter store, alarms,
+/// FIS engine, dead-letter file) and its local runner of the repository's state machine.
+/// </summary>
+internal interface ILocalControlPlane : IAsyncDisposable
+{
+    /// <summary>The name of the global halt parameter the wrapper reads.</summary>
+    string HaltParameter { get; }
+
+    /// <summary>A parameter's value in the local parameter store, or null when it does not exist.</summary>
+    Task<string?> GetParameterAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Publishes an alarm's state (and how it is evaluated) to the local alarm backend.</summary>
+    Task SetAlarmAsync(AlarmDefinition alarm, AlarmState state, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Runs the state machine with <paramref name="experimentJson"/> as input until it ends.</summary>
+    /// <param name="experimentJson">The experiment document.</param>
+    /// <param name="stepInvoked">Told the handler name of every control function the state machine invokes.</param>
+    /// <param name="cancellationToken">Stops the execution.</param>
+    Task<ExecutionOutcome> RunAsync(string experimentJson, Action<string> stepInvoked, CancellationToken cancellationToken);
+}

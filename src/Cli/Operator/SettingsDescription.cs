@@ -1,0 +1,25 @@
+using System.Globalization;
+using ServerlessChaos.Wrapper.Faults;
+using ServerlessChaos.Wrapper.Settings;
+
+namespace ServerlessChaos.Cli.Operator;
+
+/// <summary>One line per fault, for <c>chaos status</c> and <c>chaos arm</c>.</summary>
+internal static class SettingsDescription
+{
+    /// <summary>Describes one fault: <c>latency 200-800 ms on 20% of invocations</c>.</summary>
+    public static string Describe(FaultSettings fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        var c = CultureInfo.InvariantCulture;
+        var what = fault switch
+        {
+            LatencyFaultSettings l => l.MinMs == l.MaxMs ? string.Create(c, $"latency {l.MinMs} ms") : string.Create(c, $"latency {l.MinMs}-{l.MaxMs} ms"),
+            StatusCodeFaultSettings s => string.Create(c, $"status code {s.StatusCode}"),
+            ExceptionFaultSettings e => $"exception {e.ExceptionType}",
+            DependencyFaultSettings d => string.Create(c, $"dependency {d.Kind.ToString().ToLowerInvariant()} fault on {string.Join(", ", d.Hosts.Select(h => h.Text))}"),
+            _ => fault.Type,
+        };
+        return string.Create(c, $"{what} on {fault.Rate * 100:0.##}% of invocations");
+    }
+}
