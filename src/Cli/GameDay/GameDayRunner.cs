@@ -97,6 +97,7 @@ internal sealed class GameDayRunner
         hardLimit.CancelAfter(options.HardLimit);
         var ct = hardLimit.Token;
 
+        await NodeTools.EnsureInstalledAsync(options.RepositoryRoot, output, ct).ConfigureAwait(false);
         IProgressView view = interactive
             ? new TerminalProgressView(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }))
             : new PlainProgressView(output, options.PlainStatusInterval, clock);
