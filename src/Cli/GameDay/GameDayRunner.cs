@@ -127,12 +127,18 @@ internal sealed class GameDayRunner
             Timeout = TimeSpan.FromSeconds(10),
         };
         var requestNumber = 0;
+        var firstServed = 0;
         var load = new LoadGenerator(
             async token =>
             {
                 var order = Interlocked.Increment(ref requestNumber) % 100;
                 using var reply = await loadClient.GetAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"orders/{order}"), UriKind.Relative), token).ConfigureAwait(false);
                 reply.Headers.TryGetValues("X-Chaos-Injected", out var injected);
+                if (Interlocked.Exchange(ref firstServed, 1) == 0)
+                {
+                    tracker.Add("load", $"first request served: {(int)reply.StatusCode}");
+                }
+
                 return new LoadReply((int)reply.StatusCode, injected?.FirstOrDefault());
             },
             log,
