@@ -18,7 +18,7 @@ public sealed partial class ChaosWrapper
         TEvent input, TContext context, object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
     {
         var snapshot = await CurrentOrRefreshedAsync().ConfigureAwait(false);
-        if (snapshot is null || Options.TimeProvider.GetUtcNow().UtcTicks >= snapshot.ArmedUntilTicks)
+        if (snapshot is null || _clock.Now() >= snapshot.ArmedUntil)
         {
             return await handler(input, context).ConfigureAwait(false);
         }
@@ -30,7 +30,7 @@ public sealed partial class ChaosWrapper
         Stream input, TContext context, Func<Stream, TContext, Task<Stream>> handler)
     {
         var snapshot = await CurrentOrRefreshedAsync().ConfigureAwait(false);
-        if (snapshot is null || Options.TimeProvider.GetUtcNow().UtcTicks >= snapshot.ArmedUntilTicks)
+        if (snapshot is null || _clock.Now() >= snapshot.ArmedUntil)
         {
             return await handler(input, context).ConfigureAwait(false);
         }

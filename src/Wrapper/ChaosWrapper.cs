@@ -16,13 +16,15 @@ namespace ServerlessChaos.Wrapper;
 public sealed partial class ChaosWrapper
 {
     private readonly SettingsCache? _cache;
+    private readonly ChaosClock _clock;
 
     /// <summary>Creates a wrapper reading settings from <paramref name="source"/>; null means "not opted in" (no chaos, ever).</summary>
     public ChaosWrapper(IChaosSettingsSource? source, ChaosOptions? options = null)
     {
         Options = options ?? new ChaosOptions();
+        _clock = new ChaosClock(Options.TimeProvider);
         Telemetry = new ChaosTelemetry(Options.LogWriter, Options.TimeProvider);
-        _cache = source is null ? null : new SettingsCache(source, Options, Telemetry);
+        _cache = source is null ? null : new SettingsCache(source, Options, Telemetry, _clock);
     }
 
     /// <summary>The options this wrapper runs with.</summary>
@@ -66,11 +68,17 @@ public sealed partial class ChaosWrapper
         [DynamicallyAccessedMembers(Shapes.Members)] TContext,
         [DynamicallyAccessedMembers(Shapes.Result)] TResult>(TEvent input, TContext context, Func<TEvent, TContext, Task<TResult>> handler)
     {
-        var now = Options.TimeProvider.GetUtcNow().UtcTicks;
-        var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : _cache.Current;
-        if (snapshot is not null && now < snapshot.RefreshAtTicks)
+        var cache = _cache;
+        if (cache is null)
         {
-            return now >= snapshot.ArmedUntilTicks
+            return handler(input, context);
+        }
+
+        var snapshot = cache.Current;
+        var now = _clock.Now();
+        if (snapshot is not null && now < snapshot.RefreshAt)
+        {
+            return now >= snapshot.ArmedUntil
                 ? handler(input, context)
                 : RunArmed(snapshot, input, context, input, handler, ObjectResultAdapter<TResult>.Instance);
         }
@@ -83,9 +91,9 @@ public sealed partial class ChaosWrapper
         [DynamicallyAccessedMembers(Shapes.Members)] TEvent,
         [DynamicallyAccessedMembers(Shapes.Members)] TContext>(TEvent input, TContext context, Func<TEvent, TContext, Task> handler)
     {
-        var now = Options.TimeProvider.GetUtcNow().UtcTicks;
         var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : _cache.Current;
-        if (snapshot is not null && now < snapshot.RefreshAtTicks && now >= snapshot.ArmedUntilTicks)
+        var now = _clock.Now();
+        if (snapshot is not null && now < snapshot.RefreshAt && now >= snapshot.ArmedUntil)
         {
             return handler(input, context);
         }
@@ -101,9 +109,9 @@ public sealed partial class ChaosWrapper
     public Task<Stream> InvokeStreamAsync<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
         Stream input, TContext context, Func<Stream, TContext, Task<Stream>> handler)
     {
-        var now = Options.TimeProvider.GetUtcNow().UtcTicks;
         var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : _cache.Current;
-        if (snapshot is not null && now < snapshot.RefreshAtTicks && now >= snapshot.ArmedUntilTicks)
+        var now = _clock.Now();
+        if (snapshot is not null && now < snapshot.RefreshAt && now >= snapshot.ArmedUntil)
         {
             return handler(input, context);
         }
@@ -117,12 +125,11 @@ public sealed partial class ChaosWrapper
     /// <summary>What the wrapper currently knows: the settings in force and whether it is halted (reads them if due).</summary>
     public async ValueTask<ChaosStatus> GetStatusAsync()
     {
-        var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : (_cache.Current is { } current && Options.TimeProvider.GetUtcNow().UtcTicks < current.RefreshAtTicks ? current : await _cache.RefreshAsync().ConfigureAwait(false));
-        var now = Options.TimeProvider.GetUtcNow();
+        var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : (_cache.Current is { } current && _clock.Now() < current.RefreshAt ? current : await _cache.RefreshAsync().ConfigureAwait(false));
         return new ChaosStatus(
             IsOptedIn,
             snapshot?.Settings ?? ChaosSettings.Disarmed,
             snapshot?.Halted ?? false,
-            snapshot is not null && now.UtcTicks < snapshot.ArmedUntilTicks);
+            snapshot is not null && _clock.Now() < snapshot.ArmedUntil);
     }
 }

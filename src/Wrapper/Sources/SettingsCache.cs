@@ -6,12 +6,12 @@ namespace ServerlessChaos.Wrapper.Sources;
 /// <summary>What the wrapper knows about its settings at one moment. Immutable; swapped whole.</summary>
 internal sealed class CacheSnapshot
 {
-    public CacheSnapshot(ChaosSettings settings, bool halted, long refreshAtTicks, long armedUntilTicks)
+    public CacheSnapshot(ChaosSettings settings, bool halted, long refreshAt, long armedUntil)
     {
         Settings = settings;
         Halted = halted;
-        RefreshAtTicks = refreshAtTicks;
-        ArmedUntilTicks = armedUntilTicks;
+        RefreshAt = refreshAt;
+        ArmedUntil = armedUntil;
     }
 
     /// <summary>Never refreshed, never armed: the wrapper of a function that did not opt in.</summary>
@@ -21,11 +21,11 @@ internal sealed class CacheSnapshot
 
     public bool Halted { get; }
 
-    /// <summary>UTC ticks after which the settings should be read again.</summary>
-    public long RefreshAtTicks { get; }
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) after which the settings should be read again.</summary>
+    public long RefreshAt { get; }
 
-    /// <summary>UTC ticks until which faults may be injected (0: disarmed).</summary>
-    public long ArmedUntilTicks { get; }
+    /// <summary>Timestamp until which faults may be injected (0: disarmed). Timestamps are cheaper to read than wall time.</summary>
+    public long ArmedUntil { get; }
 }
 
 /// <summary>
@@ -42,11 +42,13 @@ internal sealed class SettingsCache
     private volatile CacheSnapshot? _current;
     private Task? _inflight;
     private int _failures;
-    private long _lastSuccessTicks;
     private string? _lastReportedInvalid;
 
-    public SettingsCache(IChaosSettingsSource source, ChaosOptions options, ChaosTelemetry telemetry)
+    private readonly ChaosClock _clock;
+
+    public SettingsCache(IChaosSettingsSource source, ChaosOptions options, ChaosTelemetry telemetry, ChaosClock clock)
     {
+        _clock = clock;
         _source = source;
         _options = options;
         _telemetry = telemetry;
@@ -64,7 +66,7 @@ internal sealed class SettingsCache
         lock (_gate)
         {
             var current = _current;
-            if (current is not null && _options.TimeProvider.GetUtcNow().UtcTicks < current.RefreshAtTicks)
+            if (current is not null && _clock.Now() < current.RefreshAt)
             {
                 return new ValueTask<CacheSnapshot?>(current);
             }
@@ -128,6 +130,7 @@ internal sealed class SettingsCache
     private void StoreSuccess(SettingsDocument document)
     {
         var now = _options.TimeProvider.GetUtcNow();
+        var stamp = _clock.Now();
         var halted = HaltValue.IsHalted(document.Halt);
         var settings = ChaosSettings.Disarmed;
         if (document.Settings is not null)
@@ -146,13 +149,13 @@ internal sealed class SettingsCache
         var armed = !halted && settings.IsArmedAt(now);
         var ttl = armed ? _options.ArmedTtl : _options.IdleTtl;
         _failures = 0;
-        _lastSuccessTicks = now.UtcTicks;
-        _current = new CacheSnapshot(settings, halted, SafeAdd(now.UtcTicks, ttl), armed ? ArmedUntil(settings, now.UtcTicks) : 0);
+        var armedFor = settings.ExpiresAt is { } expiresAt && expiresAt - now < _options.MaxStaleness ? expiresAt - now : _options.MaxStaleness;
+        _current = new CacheSnapshot(settings, halted, _clock.After(stamp, ttl), armed ? _clock.After(stamp, armedFor) : 0);
     }
 
     private void StoreFailure(Exception exception)
     {
-        var now = _options.TimeProvider.GetUtcNow();
+        var stamp = _clock.Now();
         var failures = ++_failures;
         var backoff = _options.InitialBackoff * Math.Pow(2, Math.Min(failures - 1, 20));
         if (backoff > _options.MaxBackoff)
@@ -164,20 +167,13 @@ internal sealed class SettingsCache
         backoff *= 0.5 + (0.5 * _options.Randomizer());
         var previous = _current;
         _current = previous is null
-            ? new CacheSnapshot(ChaosSettings.Disarmed, false, SafeAdd(now.UtcTicks, backoff), 0)
-            : new CacheSnapshot(previous.Settings, previous.Halted, SafeAdd(now.UtcTicks, backoff), previous.ArmedUntilTicks);
+            ? new CacheSnapshot(ChaosSettings.Disarmed, false, _clock.After(stamp, backoff), 0)
+            : new CacheSnapshot(previous.Settings, previous.Halted, _clock.After(stamp, backoff), previous.ArmedUntil);
         _telemetry.Problem(
-            previous?.ArmedUntilTicks > now.UtcTicks
+            previous?.ArmedUntil > stamp
                 ? "Could not read chaos settings; keeping the last good settings until they expire"
                 : "Could not read chaos settings; no faults are injected",
             _source.Description, null, exception);
-    }
-
-    private long ArmedUntil(ChaosSettings settings, long nowTicks)
-    {
-        var expiry = settings.ExpiresAt?.UtcTicks ?? long.MaxValue;
-        var stale = SafeAdd(nowTicks, _options.MaxStaleness);
-        return Math.Min(expiry, stale);
     }
 
     private void ReportInvalidOnce(SettingsDocument document, IReadOnlyList<SettingsError> errors)
@@ -191,7 +187,4 @@ internal sealed class SettingsCache
         _lastReportedInvalid = version;
         _telemetry.Problem("Chaos settings are invalid; no faults are injected until they are fixed", _source.Description, errors.Select(e => e.Message));
     }
-
-    private static long SafeAdd(long ticks, TimeSpan span) =>
-        span.Ticks > 0 && ticks > long.MaxValue - span.Ticks ? long.MaxValue : ticks + Math.Max(0, span.Ticks);
 }

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using ServerlessChaos.Wrapper;
+using ServerlessChaos.Wrapper.Sources;
+
+namespace ServerlessChaos.Benchmarks;
+
+/// <summary>
+/// Measured simulations on a hand-moved clock (no sleeping): SSM reads per process while idle, time from a disarm to
+/// the last injected fault, and the wrapper's cold-start cost. Run with <c>--wrapper-simulations</c> or
+/// <c>--wrapper-cold-start disarmed|armed [json-warm]</c> (one fresh process per cold-start sample).
+/// </summary>
+public static class WrapperSimulations
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
+    private static readonly Task<WrapperBenchResponse> Ok = Task.FromResult(new WrapperBenchResponse { StatusCode = 200 });
+
+    private static string Armed(string faults) =>
+        $$"""{"version":1,"enabled":true,"expiresAt":"2099-01-01T00:00:00Z","experimentId":"sim","faults":[{{faults}}]}""";
+
+    public static void Run(TextWriter output)
+    {
+        output.WriteLine(SsmReadsWhileIdle(TimeSpan.FromMinutes(10), 100));
+        output.WriteLine(DisarmToLastFault(TimeSpan.FromMilliseconds(40)));
+    }
+
+    /// <summary>Invocations at <paramref name="perSecond"/> for <paramref name="duration"/> with the parameter disarmed.</summary>
+    public static string SsmReadsWhileIdle(TimeSpan duration, int perSecond)
+    {
+        var clock = new WrapperSimulatedClock(Start);
+        var source = new InMemorySettingsSource("""{"version":1,"enabled":false}""");
+        var wrapper = new ChaosWrapper(source, new ChaosOptions { TimeProvider = clock, LogWriter = TextWriter.Null });
+        var handler = wrapper.Decorate<WrapperBenchRequest, WrapperBenchContext, WrapperBenchResponse>((_, _) => Ok);
+        var step = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond);
+        var invocations = 0;
+        var request = new WrapperBenchRequest();
+        var context = new WrapperBenchContext();
+        for (var t = TimeSpan.Zero; t < duration; t += step)
+        {
+            clock.Now = Start + t;
+            handler(request, context).GetAwaiter().GetResult();
+            invocations++;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"idle reads: {source.FetchCount} settings reads (GetParameters calls) for {invocations} invocations over {duration.TotalMinutes} simulated minutes at {perSecond}/s (idle TTL {wrapper.Options.IdleTtl.TotalSeconds} s)");
+    }
+
+    /// <summary>
+    /// Armed status-code fault at rate 1 and 100 invocations/s; the parameter is disarmed at every 100 ms offset within
+    /// one armed-TTL cycle. Each read takes <paramref name="fetchTime"/> of simulated time and returns the value as of its start.
+    /// </summary>
+    public static string DisarmToLastFault(TimeSpan fetchTime)
+    {
+        var worst = TimeSpan.Zero;
+        var samples = 0;
+        TimeSpan armedTtl = default;
+        for (var offset = TimeSpan.Zero; offset < TimeSpan.FromSeconds(5); offset += TimeSpan.FromMilliseconds(100))
+        {
+            var clock = new WrapperSimulatedClock(Start);
+            var source = new SlowSource(clock, fetchTime, Armed("""{"type":"statusCode","rate":1,"statusCode":503}"""));
+            var wrapper = new ChaosWrapper(source, new ChaosOptions { TimeProvider = clock, LogWriter = TextWriter.Null, FetchBudget = TimeSpan.FromSeconds(1) });
+            armedTtl = wrapper.Options.ArmedTtl;
+            var handler = wrapper.Decorate<WrapperBenchRequest, WrapperBenchContext, WrapperBenchResponse>((_, _) => Ok);
+            var disarmAt = Start + TimeSpan.FromSeconds(7) + offset;
+            DateTimeOffset? lastFault = null;
+            for (var t = TimeSpan.Zero; t < TimeSpan.FromSeconds(30); t += TimeSpan.FromMilliseconds(10))
+            {
+                if (clock.Now < Start + t)
+                {
+                    clock.Now = Start + t;
+                }
+
+                if (clock.Now >= disarmAt)
+                {
+                    source.Settings = """{"version":1,"enabled":false}""";
+                }
+
+                var response = handler(new WrapperBenchRequest(), new WrapperBenchContext()).GetAwaiter().GetResult();
+                if (response.StatusCode == 503)
+                {
+                    lastFault = clock.Now;
+                }
+            }
+
+            var lag = lastFault is null || lastFault < disarmAt ? TimeSpan.Zero : lastFault.Value - disarmAt;
+            worst = lag > worst ? lag : worst;
+            samples++;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"disarm to last fault: worst {worst.TotalMilliseconds:F0} ms over {samples} disarm moments (armed TTL {armedTtl.TotalMilliseconds:F0} ms + one read of {fetchTime.TotalMilliseconds:F0} ms = {(armedTtl + fetchTime).TotalMilliseconds:F0} ms bound)");
+    }
+
+    /// <summary>The first invocation against the next ones, in a fresh process; the settings read is in memory (fetch excluded).</summary>
+    public static string ColdStart(string mode, bool jsonWarm)
+    {
+        if (jsonWarm)
+        {
+            // In a real function the Lambda serializer has already used System.Text.Json before the handler runs.
+            using var warm = System.Text.Json.JsonDocument.Parse("""{"requestContext":{"http":{"method":"GET"}},"rawPath":"/orders","n":1.5,"ok":true}""");
+            var writer = new System.Text.Json.Utf8JsonWriter(Stream.Null);
+            writer.WriteStartObject();
+            writer.WriteString("a", "b");
+            writer.WriteEndObject();
+            writer.Flush();
+        }
+
+        var settings = mode == "armed"
+            ? Armed("""{"type":"latency","rate":1,"ms":0},{"type":"statusCode","rate":0.5,"statusCode":503,"match":{"path":"rawPath","op":"startsWith","value":"/orders"}}""")
+            : """{"version":1,"enabled":false}""";
+        var request = new WrapperBenchRequest();
+        var context = new WrapperBenchContext();
+        Func<WrapperBenchRequest, WrapperBenchContext, Task<WrapperBenchResponse>> bare = (_, _) => Task.FromResult(new WrapperBenchResponse { StatusCode = 200 });
+
+        // Warm the bare handler and the stopwatch so only the wrapper's first use is measured.
+        bare(request, context).GetAwaiter().GetResult();
+        var sw = Stopwatch.StartNew();
+        sw.Stop();
+
+        sw.Restart();
+        var source = new InMemorySettingsSource(settings);
+        var wrapper = new ChaosWrapper(source, new ChaosOptions { LogWriter = TextWriter.Null });
+        var handler = wrapper.Decorate(bare);
+        handler(request, context).GetAwaiter().GetResult();
+        var first = sw.Elapsed;
+
+        const int later = 1000;
+        sw.Restart();
+        for (var i = 0; i < later; i++)
+        {
+            handler(request, context).GetAwaiter().GetResult();
+        }
+
+        var each = sw.Elapsed / later;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"cold start ({mode}{(jsonWarm ? ", System.Text.Json already warm" : "")}): first invocation {first.TotalMilliseconds:F2} ms, later ones {each.TotalMicroseconds:F2} µs each, wrapper cold-start cost {(first - each).TotalMilliseconds:F2} ms");
+    }
+
+    private sealed class SlowSource(WrapperSimulatedClock clock, TimeSpan fetchTime, string settings) : IChaosSettingsSource
+    {
+        public string? Settings { get; set; } = settings;
+
+        public string Description => "simulated-ssm";
+
+        public ValueTask<SettingsDocument> FetchAsync(CancellationToken cancellationToken)
+        {
+            // The value is read when the request reaches SSM; the reply arrives fetchTime later.
+            var value = Settings;
+            clock.Now += fetchTime;
+            return new ValueTask<SettingsDocument>(new SettingsDocument(value, null));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using ServerlessChaos.Aws;
+using ServerlessChaos.Aws.CloudWatch;
+using ServerlessChaos.Aws.Fis;
+using ServerlessChaos.Aws.Sqs;
+using ServerlessChaos.Aws.Ssm;
+using ServerlessChaos.Orchestrator.Experiments;
+
+namespace ServerlessChaos.Orchestrator.Backends.Aws;
+
+/// <summary>SSM Parameter Store through the shared signed client.</summary>
+public sealed class AwsParameterStore(SsmClient ssm) : IParameterStore
+{
+    /// <inheritdoc />
+    public async Task<string?> GetAsync(string name, CancellationToken cancellationToken) =>
+        await AwsCall.RunAsync("parameters", "Get", async () => (await ssm.TryGetParameterAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false))?.Value).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public Task PutAsync(string name, string value, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync("parameters", "Put", () => ssm.PutParameterAsync(new SsmPutParameterRequest { Name = name, Value = value, Overwrite = true }, cancellationToken));
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string name, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync("parameters", "Delete", async () =>
+        {
+            try
+            {
+                await ssm.DeleteParameterAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AwsServiceException e) when (e.ErrorCode == SsmClient.ParameterNotFound)
+            {
+                // Already gone: that is the goal.
+            }
+
+            return true;
+        });
+}
+
+/// <summary>CloudWatch alarms through the shared signed client.</summary>
+public sealed class AwsAlarmSource(CloudWatchClient cloudWatch) : IAlarmSource
+{
+    /// <summary>The period assumed for a composite alarm, which has none of its own. Defaults to 60 s.</summary>
+    public int CompositeAlarmPeriodSeconds { get; init; } = 60;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AlarmStatus>> DescribeAsync(IReadOnlyList<string> names, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync<IReadOnlyList<AlarmStatus>>("alarms", "Describe", async () =>
+        {
+            var alarms = await cloudWatch.DescribeAlarmsAsync(names, includeCompositeAlarms: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return alarms.Select(a => new AlarmStatus(
+                a.Name,
+                a.StateValue,
+                a.Period ?? CompositeAlarmPeriodSeconds,
+                a.EvaluationPeriods ?? 1,
+                a.DatapointsToAlarm ?? a.EvaluationPeriods ?? 1)).ToList();
+        });
+}
+
+/// <summary>FIS through the shared signed client. Only starts existing templates.</summary>
+public sealed class AwsFisService(FisClient fis) : IFisService
+{
+    /// <inheritdoc />
+    public Task<bool> TemplateExistsAsync(string templateId, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync("fis", "TemplateExists", async () =>
+        {
+            try
+            {
+                await fis.GetExperimentTemplateAsync(templateId, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (AwsServiceException e) when (e.ErrorCode == "ResourceNotFoundException" || e.HttpStatus == 404)
+            {
+                return false;
+            }
+        });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> FindTemplatesByTagAsync(string key, string value, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync<IReadOnlyList<string>>("fis", "FindTemplatesByTag", async () =>
+        {
+            var found = new List<string>();
+            await foreach (var template in fis.ListExperimentTemplatesAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (template.Tags.TryGetValue(key, out var v) && v == value)
+                {
+                    found.Add(template.Id);
+                }
+            }
+
+            return found;
+        });
+
+    /// <inheritdoc />
+    public Task<string> StartExperimentAsync(FisStartRequest request, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync("fis", "StartExperiment", async () => (await fis.StartExperimentAsync(
+            new FisStartExperimentRequest
+            {
+                ExperimentTemplateId = request.TemplateId,
+                ClientToken = request.ClientToken,
+                Tags = request.Tags,
+                ActionsMode = request.ActionsMode,
+            },
+            cancellationToken).ConfigureAwait(false)).Id);
+
+    /// <inheritdoc />
+    public Task<FisExperimentStatus> GetExperimentAsync(string experimentId, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync("fis", "GetExperiment", async () =>
+        {
+            var experiment = await fis.GetExperimentAsync(experimentId, cancellationToken).ConfigureAwait(false);
+            return new FisExperimentStatus(experiment.State.Status, experiment.State.Reason);
+        });
+
+    /// <inheritdoc />
+    public Task StopExperimentAsync(string experimentId, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync("fis", "StopExperiment", () => fis.StopExperimentAsync(experimentId, cancellationToken));
+}
+
+/// <summary>The SQS dead-letter queue through the shared signed client.</summary>
+public sealed class AwsDeadLetterQueue(SqsClient sqs, string? queueUrl) : IDeadLetterQueue
+{
+    /// <inheritdoc />
+    public Task<string> SendAsync(string body, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(queueUrl))
+        {
+            throw new Steps.ControlFunctionException(Steps.ErrorTypes.InvalidState, "SERVERLESS_CHAOS_DLQ_URL is not set: the dead-letter function needs the queue URL");
+        }
+
+        return AwsCall.RunAsync("deadLetters", "Send", () => sqs.SendMessageAsync(new SqsSendMessageRequest { QueueUrl = queueUrl, MessageBody = body }, cancellationToken));
+    }
+}
+
+/// <summary>Turns the shared clients' errors into <see cref="BackendException"/>, which the state machine retries.</summary>
+internal static class AwsCall
+{
+    public static async Task<T> RunAsync<T>(string backend, string operation, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (AwsServiceException e)
+        {
+            throw new BackendException(backend, operation, e.Message, e);
+        }
+    }
+
+    public static Task RunAsync(string backend, string operation, Func<Task> call) =>
+        RunAsync(backend, operation, async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        });
+}
