@@ -37,7 +37,9 @@ public sealed class ChaosTargetTests(SynthesizedApp app)
         functions["orders-api"]["Layers"]!.AsArray().Count.ShouldBe(1);
         TemplateJson.Render(functions["orders-api"]["Layers"]![0]).ShouldBe("${FindInMap}");
         functions["orders-api"]["Environment"]!["Variables"]!["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"]!.GetValue<string>().ShouldBe("2773");
+        functions["orders-api"]["Environment"]!["Variables"]!["SERVERLESS_CHAOS_SOURCE"]!.GetValue<string>().ShouldBe("extension");
         functions["generated"]["Layers"].ShouldBeNull();
+        functions["generated"]["Environment"]!["Variables"]!.AsObject().ContainsKey("SERVERLESS_CHAOS_SOURCE").ShouldBeFalse();
         functions["payments-api"]["Environment"]!["Variables"]!.AsObject().ContainsKey("SERVERLESS_CHAOS_PARAMETER").ShouldBeFalse("not a chaos target");
         functions["generated"]["Environment"]!["Variables"]!["SERVERLESS_CHAOS_PARAMETER"]!.GetValue<string>()
             .ShouldBe("/serverless-chaos/functions/generated");

@@ -138,8 +138,30 @@ public sealed class LeastPrivilegeTests(SynthesizedApp app)
         WritesOf("observe").ShouldBeEmpty();
         ActionsOf("rollback").ShouldContain("fis:StopExperiment");
         ActionsOf("observe").ShouldBe(["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "cloudwatch:DescribeAlarms",
-            "fis:GetExperiment", "fis:GetExperimentTemplate", "fis:ListExperimentTemplates"], ignoreOrder: true);
+            "fis:GetExperiment", "fis:GetExperimentTemplate", "fis:ListExperimentTemplates", "logs:CreateLogStream", "logs:PutLogEvents"],
+            ignoreOrder: true);
         ActionsOf("cleanup").ShouldContain("states:DescribeExecution");
+    }
+
+    [Fact]
+    public void Control_functions_write_logs_only_to_their_own_log_group_and_have_no_managed_policies()
+    {
+        var groups = app.ControlPlane.OfType("AWS::Logs::LogGroup").ToDictionary(g => g.LogicalId, g => g.Properties);
+        var roles = app.ControlPlane.OfType("AWS::IAM::Role").ToDictionary(r => r.LogicalId, r => r.Properties);
+        var policies = app.ControlPlane.OfType("AWS::IAM::Policy").ToList();
+        foreach (var (_, function) in app.ControlPlane.OfType("AWS::Lambda::Function"))
+        {
+            var role = function["Role"]!["Fn::GetAtt"]![0]!.GetValue<string>();
+            var group = function["LoggingConfig"]!["LogGroup"]!["Ref"]!.GetValue<string>();
+            roles[role]["ManagedPolicyArns"].ShouldBeNull();
+            var logResources = policies.Where(p => p.Properties["Roles"]!.AsArray().Any(r => r!["Ref"]!.ToString() == role))
+                .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+                .Select(s => new IamStatement(s!.AsObject()))
+                .Where(s => s.Actions.Any(a => a.StartsWith("logs:")))
+                .SelectMany(s => s.Resources)
+                .ToList();
+            logResources.ShouldBe(["${" + group + ".Arn}"], groups[group]["LogGroupName"]!.ToString());
+        }
     }
 
     [Fact]

@@ -66,8 +66,17 @@ public sealed class ControlFunctions : Construct
                 RemovalPolicy = RemovalPolicy.DESTROY,
             });
 
+            // Its own role, writing only to its own log group (instead of the account-wide basic execution policy).
+            var role = new Role(this, $"{step.Handler}-role", new RoleProps
+            {
+                Description = $"ServerlessChaos control step '{step.Handler}'",
+                AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
+            });
+            logGroup.GrantWrite(role);
+
             var function = new Function(this, step.Handler, new FunctionProps
             {
+                Role = role,
                 FunctionName = name,
                 Description = $"ServerlessChaos control step '{step.Handler}': {step.Description}",
                 Runtime = Runtime.PROVIDED_AL2023,

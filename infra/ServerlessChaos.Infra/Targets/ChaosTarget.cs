@@ -47,6 +47,9 @@ public sealed class ChaosTarget : Construct
     /// <summary>The environment variable naming the halt parameter.</summary>
     public const string HaltParameterVariable = "SERVERLESS_CHAOS_HALT_PARAMETER";
 
+    /// <summary>The environment variable telling the wrapper how to read: <c>ssm</c> (default) or <c>extension</c>.</summary>
+    public const string SourceVariable = "SERVERLESS_CHAOS_SOURCE";
+
     // The Parameters and Secrets extension version; its layer ARN per region comes from the CDK's region facts.
     private const string ExtensionVersion = "1.0.103";
 
@@ -90,6 +93,7 @@ public sealed class ChaosTarget : Construct
             var architecture = function.Architecture.Name;
             var layerArn = stack.RegionalFact(FactName.ParamsAndSecretsLambdaLayer(ExtensionVersion, architecture));
             function.AddLayers(LayerVersion.FromLayerVersionArn(this, "ParametersAndSecretsExtension", layerArn));
+            function.AddEnvironment(SourceVariable, "extension");
             function.AddEnvironment("PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED", "true");
             function.AddEnvironment("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "2773");
             // The wrapper keeps its own short cache while armed; the extension's must not be longer.
