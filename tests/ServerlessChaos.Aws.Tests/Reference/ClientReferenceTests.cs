@@ -162,6 +162,19 @@ public sealed class ClientReferenceTests(JsReferenceRequests js) : IClassFixture
     }
 
     [Fact]
+    public void Header_signing_of_an_awkward_path_query_and_header_matches_the_JS_SDK_signer()
+    {
+        var reference = js.Requests["sign.awkward"];
+        var request = new SigningRequest("GET", new Uri("http://127.0.0.1:1/exp/./a/../b%20c/%2F/?b=2&a=1%202&c~=x%2Ay"));
+        request.SetHeader("x-custom", "  a   b  ");
+
+        SigV4Signer.Sign(request, ReferenceComparison.Credentials, "eu-west-1", "fis", TestClients.FixedTime);
+
+        request.GetHeader("authorization").ShouldBe(reference.Headers["authorization"]);
+        request.GetHeader("x-amz-content-sha256").ShouldBe(reference.Headers["x-amz-content-sha256"]);
+    }
+
+    [Fact]
     public void Presigned_url_matches_the_JS_SDK_signer()
     {
         var reference = js.Requests["presign.sts"];

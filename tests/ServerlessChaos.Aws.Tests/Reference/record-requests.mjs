@@ -79,4 +79,12 @@ const presigned = await signer.presign(
   { signingDate: new Date(FIXED_NOW), expiresIn: 900 });
 results.push({ id: "presign.sts", method: presigned.method, path: presigned.path, query: presigned.query, headers: presigned.headers, body: null });
 
+// Header signing of an awkward request straight from the SDK's signer: dot segments, a space and
+// an encoded slash in the path, unsorted query keys, and a header value with runs of spaces.
+const signed = await new SignatureV4({ credentials, region: "eu-west-1", service: "fis", sha256: Sha256 }).sign(
+  { method: "GET", protocol: "http:", hostname: "127.0.0.1", port: 1, path: "/exp/./a/../b%20c/%2F/", query: { b: "2", a: "1 2", "c~": "x*y" },
+    headers: { host: "127.0.0.1:1", "x-custom": "  a   b  " } },
+  { signingDate: new Date(FIXED_NOW) });
+results.push({ id: "sign.awkward", method: signed.method, path: signed.path, query: signed.query, headers: signed.headers, body: null });
+
 process.stdout.write(JSON.stringify(results));
