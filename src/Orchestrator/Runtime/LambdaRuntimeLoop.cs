@@ -23,8 +23,20 @@ public sealed class LambdaRuntimeLoop(HttpClient http, string runtimeApi, Lambda
     /// <summary>How long before the deadline the handler is cancelled and the error posted. Defaults to 500 ms.</summary>
     public TimeSpan DeadlineMargin { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Serves invocations until <paramref name="stop"/> is cancelled.</summary>
+    /// <summary>Serves invocations until <paramref name="stop"/> is cancelled, then returns.</summary>
     public async Task RunAsync(CancellationToken stop)
+    {
+        try
+        {
+            await ServeAsync(stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Asked to stop.
+        }
+    }
+
+    private async Task ServeAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {

@@ -38,7 +38,7 @@ public class LambdaRuntimeLoopTests
         var running = loop.RunAsync(stop.Token);
         var posts = await api.WaitForPostsAsync(3);
         await stop.CancelAsync();
-        await Should.ThrowAsync<OperationCanceledException>(running);
+        await running;
 
         seen.ShouldBe(["r1", "r2", "r3"]);
         posts.Select(p => p.Path).ShouldBe(["/2018-06-01/runtime/invocation/r1/response", "/2018-06-01/runtime/invocation/r2/response", "/2018-06-01/runtime/invocation/r3/response"]);
@@ -54,14 +54,14 @@ public class LambdaRuntimeLoopTests
         api.Enqueue("bad", "{}", clock.GetUtcNow().AddSeconds(30));
         api.Enqueue("good", "{}", clock.GetUtcNow().AddSeconds(30));
         var loop = new LambdaRuntimeLoop(api.Http, api.Address, (_, context) => context.AwsRequestId == "bad"
-            ? throw new Steps.ControlFunctionException("PreflightRefused", "alarm x is in ALARM")
+            ? throw new Orchestrator.Steps.ControlFunctionException("PreflightRefused", "alarm x is in ALARM")
             : Task.FromResult("{}"), clock);
 
         using var stop = new CancellationTokenSource();
         var running = loop.RunAsync(stop.Token);
         var posts = await api.WaitForPostsAsync(2);
         await stop.CancelAsync();
-        await Should.ThrowAsync<OperationCanceledException>(running);
+        await running;
 
         posts[0].Path.ShouldBe("/2018-06-01/runtime/invocation/bad/error");
         posts[0].ErrorTypeHeader.ShouldBe("PreflightRefused");
@@ -97,7 +97,7 @@ public class LambdaRuntimeLoopTests
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var posts = await api.WaitForPostsAsync(1);
         await stop.CancelAsync();
-        await Should.ThrowAsync<OperationCanceledException>(running);
+        await running;
 
         posts[0].Path.ShouldBe("/2018-06-01/runtime/invocation/slow/error");
         posts[0].ErrorTypeHeader.ShouldBe("DeadlineExceeded");
