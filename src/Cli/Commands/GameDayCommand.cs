@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ServerlessChaos.Cli.GameDay;
+using Alarms = ServerlessChaos.Cli.GameDay.Alarms;
 using ServerlessChaos.Cli.GameDay.Report;
 using ServerlessChaos.Cli.GameDay.Target;
 
@@ -38,6 +39,10 @@ internal static class GameDayCommand
         {
             Description = "The ServerlessChaos repository (state machine, Node tools, events). Found from the current folder by default.",
         };
+        var alarms = new Option<string?>("--alarms")
+        {
+            Description = "A JSON file of local alarm definitions (name, metric p99LatencyMs or serverErrorRatePercent, threshold, periodSeconds, evaluationPeriods, datapointsToAlarm, comparisonOperator, treatMissingData). Defaults to the sample API's two alarms.",
+        };
         var plain = new Option<bool>("--plain")
         {
             Description = "Print plain progress lines instead of the live panel (the default when the output is redirected).",
@@ -49,6 +54,7 @@ internal static class GameDayCommand
             report,
             rate,
             repository,
+            alarms,
             plain,
         };
         command.SetAction(async (parse, ct) =>
@@ -67,12 +73,16 @@ internal static class GameDayCommand
                 ExperimentPath = experimentPath,
                 ReportDirectory = reportDirectory,
                 RatePerSecond = parse.GetValue(rate),
+                Alarms = parse.GetValue(alarms) is { } alarmFile ? ReadAlarms(context.FullPath(alarmFile)) : Alarms.SampleAlarms.Defaults,
             };
             var result = await GameDay(context, options, interactive: context.Interactive && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);
             return result.Verdict.ExitCode();
         });
         return command;
     }
+
+    private static IReadOnlyList<Alarms.AlarmDefinition> ReadAlarms(string path) =>
+        File.Exists(path) ? Alarms.AlarmFile.Parse(File.ReadAllText(path), path) : throw new CliException($"alarm file {path} does not exist");
 
     /// <summary>The runner with the real local control plane and the wrapper-decorated sample API.</summary>
     internal static GameDayRunner GameDay(CliContext context, GameDayOptions options, bool interactive) =>

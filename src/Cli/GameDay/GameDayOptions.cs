@@ -35,6 +35,9 @@ internal sealed class GameDayOptions
     /// <summary>The whole game day is cut off after this long (the load generator's bound too). Defaults to 15 min.</summary>
     public TimeSpan HardLimit { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long the load keeps going after the state machine ends, to show the recovery. Defaults to one period of the slowest alarm.</summary>
+    public TimeSpan? CoolDown { get; init; }
+
     /// <summary>How often a status line is printed when the output is not a terminal. Defaults to 5 s.</summary>
     public TimeSpan PlainStatusInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

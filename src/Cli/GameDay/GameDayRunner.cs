@@ -97,6 +97,7 @@ internal sealed class GameDayRunner
         hardLimit.CancelAfter(options.HardLimit);
         var ct = hardLimit.Token;
 
+        await NodeTools.EnsureInstalledAsync(options.RepositoryRoot, output, ct).ConfigureAwait(false);
         IProgressView view = interactive
             ? new TerminalProgressView(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }))
             : new PlainProgressView(output, options.PlainStatusInterval, clock);
@@ -104,6 +105,7 @@ internal sealed class GameDayRunner
         var log = new RequestLog();
 
         await using var controlPlane = await startControlPlane(options, ct).ConfigureAwait(false);
+        controlPlane.ParameterChanged += (name, value) => tracker.Add("parameters", DescribeParameter(name, value));
         await using var inventory = await InventorySimulator.StartAsync(options.InventoryThinkTime, ct).ConfigureAwait(false);
         Directory.CreateDirectory(options.ReportDirectory);
         await using var wrapperLog = TextWriter.Synchronized(new StreamWriter(Path.Combine(options.ReportDirectory, "wrapper-log.jsonl")) { AutoFlush = true });
@@ -125,12 +127,18 @@ internal sealed class GameDayRunner
             Timeout = TimeSpan.FromSeconds(10),
         };
         var requestNumber = 0;
+        var firstServed = 0;
         var load = new LoadGenerator(
             async token =>
             {
                 var order = Interlocked.Increment(ref requestNumber) % 100;
                 using var reply = await loadClient.GetAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"orders/{order}"), UriKind.Relative), token).ConfigureAwait(false);
                 reply.Headers.TryGetValues("X-Chaos-Injected", out var injected);
+                if (Interlocked.Exchange(ref firstServed, 1) == 0)
+                {
+                    tracker.Add("load", $"first request served: {(int)reply.StatusCode}");
+                }
+
                 return new LoadReply((int)reply.StatusCode, injected?.FirstOrDefault());
             },
             log,
@@ -143,13 +151,20 @@ internal sealed class GameDayRunner
         tracker.Add("load", string.Create(CultureInfo.InvariantCulture, $"steady load started: {options.RatePerSecond:0.#} requests/s on GET /orders/{{id}}"));
         var monitorTask = monitor.RunAsync(stopBackground.Token);
         var lastStates = new Dictionary<string, AlarmState>();
-        var expectedEnd = tracker.StartedAt + options.Alarms.Max(a => a.Period) + TimeSpan.FromSeconds(durationSeconds + 8);
+        var slowestPeriod = options.Alarms.Max(a => a.Period);
+        var coolDownTime = options.CoolDown ?? slowestPeriod;
+        var expectedEnd = tracker.StartedAt + slowestPeriod + TimeSpan.FromSeconds(durationSeconds + 2) + coolDownTime;
         LiveSnapshot Snapshot()
         {
             var now = clock.GetUtcNow();
-            if (tracker.Current == PhaseTracker.FaultInjection && expectedEnd < tracker.CurrentSince + TimeSpan.FromSeconds(durationSeconds))
+            var phase = tracker.Current;
+            if (phase == PhaseTracker.FaultInjection)
             {
-                expectedEnd = tracker.CurrentSince + TimeSpan.FromSeconds(durationSeconds + 5);
+                expectedEnd = tracker.CurrentSince + TimeSpan.FromSeconds(durationSeconds + 1) + coolDownTime;
+            }
+            else if (phase == PhaseTracker.CoolDown)
+            {
+                expectedEnd = tracker.CurrentSince + coolDownTime;
             }
 
             var remaining = expectedEnd - now;
@@ -183,6 +198,22 @@ internal sealed class GameDayRunner
         catch (OperationCanceledException)
         {
             outcome = new ExecutionOutcome("ABORTED", null, "GameDay.Cancelled", "the game day was cancelled");
+        }
+
+        if (outcome.Status == "SUCCEEDED" && !ct.IsCancellationRequested)
+        {
+            var coolDown = options.CoolDown ?? options.Alarms.Max(a => a.Period);
+            tracker.Enter(PhaseTracker.CoolDown);
+            try
+            {
+                await Task.Delay(coolDown, clock, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Cut short by Ctrl+C or the hard limit: the verdict stands.
+            }
+
+            await monitor.EvaluateAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         var endedAt = clock.GetUtcNow();
@@ -250,6 +281,22 @@ internal sealed class GameDayRunner
         }
 
         return (verdict, reason);
+    }
+
+    private static string DescribeParameter(string name, string? value)
+    {
+        if (value is null)
+        {
+            return $"{name} deleted";
+        }
+
+        var parsed = ServerlessChaos.Wrapper.Settings.ChaosSettings.Parse(value);
+        if (parsed.Settings is { Enabled: true } settings)
+        {
+            return $"{name} armed: {string.Join("; ", settings.Faults.Select(Operator.SettingsDescription.Describe))}";
+        }
+
+        return parsed.IsValid ? $"{name} disarmed" : $"{name} set";
     }
 
     private async Task WaitForBaselineAsync(AlarmMonitor monitor, IReadOnlyList<string> alarms, PhaseTracker tracker, CancellationToken ct)

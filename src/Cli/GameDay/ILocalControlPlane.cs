@@ -16,6 +16,9 @@ internal sealed record ExecutionOutcome(string Status, JsonNode? Output, string?
 /// </summary>
 internal interface ILocalControlPlane : IAsyncDisposable
 {
+    /// <summary>Raised when a parameter is written (value) or deleted (null), for the timeline.</summary>
+    event Action<string, string?>? ParameterChanged;
+
     /// <summary>The name of the global halt parameter the wrapper reads.</summary>
     string HaltParameter { get; }
 

@@ -1,9 +1,143 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ServerlessChaos.Cli.GameDay.Alarms;
+using ServerlessChaos.Orchestrator;
+using ServerlessChaos.Orchestrator.Backends.Local;
+using ServerlessChaos.Orchestrator.Local;
+using ServerlessChaos.Orchestrator.Steps;
+
 namespace ServerlessChaos.Cli.GameDay;
 
-/// <summary>The orchestrator's embedded backends and local state machine runner, as the game day uses them.</summary>
-internal static class LocalControlPlane
+/// <summary>
+/// The orchestrator's embedded local backends and its local state machine runner, as the game day uses them: the
+/// game day's alarm monitor sets the alarm states, the sample API's wrapper reads the parameter store in-process,
+/// and every control function invocation is reported so the live view can follow the phases.
+/// </summary>
+internal sealed class LocalControlPlane : ILocalControlPlane
 {
-    /// <summary>Starts the local control plane.</summary>
-    public static Task<ILocalControlPlane> StartAsync(GameDayOptions options, CancellationToken cancellationToken) =>
-        throw new CliException("the local game day is not wired to the orchestrator's local runner yet (it arrives with issue 6)");
+    private readonly LocalBackends backends;
+    private readonly string stateFolder;
+    private readonly string reportDirectory;
+    private readonly HttpClient probeClient;
+    private readonly HashSet<string> definedAlarms = [];
+    private readonly Lock gate = new();
+    private Task<LocalStateMachineRunner>? runner;
+    private Action<string>? stepInvoked;
+
+    private LocalControlPlane(LocalBackends backends, string stateFolder, string reportDirectory, HttpClient probeClient)
+    {
+        this.backends = backends;
+        this.stateFolder = stateFolder;
+        this.reportDirectory = reportDirectory;
+        this.probeClient = probeClient;
+        backends.Parameters.Changed += (name, value) => ParameterChanged?.Invoke(name, value);
+    }
+
+    /// <inheritdoc />
+    public event Action<string, string?>? ParameterChanged;
+
+    /// <inheritdoc />
+    public string HaltParameter => ControlPlaneOptions.DefaultHaltParameter;
+
+    /// <summary>Starts the backends (state in a fresh temporary folder) now, and the Lambda Invoke endpoint and the Node runner in the background.</summary>
+    public static Task<ILocalControlPlane> StartAsync(GameDayOptions options, CancellationToken cancellationToken)
+    {
+        var stateFolder = Path.Combine(Path.GetTempPath(), "serverless-chaos-gameday-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(stateFolder);
+        var probeClient = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var backends = new LocalBackends(stateFolder, TimeProvider.System, probeClient);
+        var self = new LocalControlPlane(backends, stateFolder, options.ReportDirectory, probeClient);
+        var controlFunctions = new ControlFunctions(
+            backends.ToControlPlaneBackends(),
+            new ControlPlaneOptions { Backend = "local", LocalStateFolder = stateFolder },
+            TimeProvider.System);
+        var functions = ControlFunctions.HandlerNames.ToDictionary(
+            name => name,
+            name => (LocalFunction)((payload, ct) =>
+            {
+                self.stepInvoked?.Invoke(name);
+                return controlFunctions.InvokeAsync(name, payload, ct);
+            }));
+        // Node takes a few seconds to start: it starts in the background while the sample API takes its baseline load.
+        self.runner = StartRunnerAsync(functions, options.RepositoryRoot, cancellationToken);
+        return Task.FromResult<ILocalControlPlane>(self);
+    }
+
+    private static async Task<LocalStateMachineRunner> StartRunnerAsync(Dictionary<string, LocalFunction> functions, string repositoryRoot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LocalStateMachineRunner.StartAsync(functions, new LocalStateMachineRunnerOptions { RepositoryRoot = repositoryRoot }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new CliException($"cannot start the local state machine: {ex.Message}");
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetParameterAsync(string name, CancellationToken cancellationToken) => backends.Parameters.GetAsync(name, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetAlarmAsync(AlarmDefinition alarm, AlarmState state, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alarm);
+        lock (gate)
+        {
+            if (definedAlarms.Add(alarm.Name))
+            {
+                backends.Alarms.Define(alarm.Name, (int)Math.Ceiling(alarm.Period.TotalSeconds), alarm.EvaluationPeriods, alarm.DatapointsToAlarm, state.ToWire());
+            }
+            else
+            {
+                backends.Alarms.SetState(alarm.Name, state.ToWire());
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<ExecutionOutcome> RunAsync(string experimentJson, Action<string> stepInvoked, CancellationToken cancellationToken)
+    {
+        var input = JsonNode.Parse(experimentJson);
+        var name = (input?["name"]?.GetValue<string>() ?? "gameday") + "-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        this.stepInvoked = stepInvoked;
+        var started = await runner!.ConfigureAwait(false);
+        var result = await started.RunAsync(input, new LocalRunOptions { Name = name }, cancellationToken).ConfigureAwait(false);
+        return new ExecutionOutcome(result.Status, result.Output, result.Error, result.Cause);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (runner is not null)
+        {
+            try
+            {
+                await (await runner.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is CliException or OperationCanceledException)
+            {
+                // It never started; RunAsync already reported why.
+            }
+        }
+
+        probeClient.Dispose();
+        try
+        {
+            // Dead letters are worth keeping with the report; the rest of the state was for this run only.
+            var deadLetters = Path.Combine(stateFolder, "dead-letters.jsonl");
+            if (File.Exists(deadLetters) && Directory.Exists(reportDirectory))
+            {
+                File.Copy(deadLetters, Path.Combine(reportDirectory, "dead-letters.jsonl"), overwrite: true);
+            }
+
+            Directory.Delete(stateFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is not worth failing the game day for.
+        }
+    }
 }

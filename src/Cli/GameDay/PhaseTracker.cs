@@ -26,6 +26,9 @@ internal sealed class PhaseTracker
     /// <summary>report, cleanup, dead letter.</summary>
     public const string Report = "report";
 
+    /// <summary>After the state machine ended: the load goes on for a little while to show the recovery.</summary>
+    public const string CoolDown = "cool-down";
+
     private readonly TimeProvider clock;
     private readonly Action<string> tell;
     private readonly List<PhaseMark> phases = [];

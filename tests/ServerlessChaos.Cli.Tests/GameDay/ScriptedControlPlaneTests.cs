@@ -13,6 +13,8 @@ public class ScriptedControlPlaneTests
 {
     private sealed class ScriptedControlPlane(string verdict, List<(string Alarm, AlarmState State)> published) : ILocalControlPlane
     {
+        public event Action<string, string?>? ParameterChanged;
+
         public string HaltParameter => "/serverless-chaos/halt";
 
         private volatile string? armed;
@@ -41,6 +43,7 @@ public class ScriptedControlPlaneTests
                     "rollback" => """{"version":1,"enabled":false}""",
                     _ => armed,
                 };
+                ParameterChanged?.Invoke("/serverless-chaos/functions/sample-api", armed);
                 await Task.Delay(step switch { "observe" => 2500, "verify" => 1500, _ => 300 }, cancellationToken);
             }
 
@@ -104,7 +107,7 @@ public class ScriptedControlPlaneTests
         File.ReadAllText(Path.Combine(result.ReportDirectory, "wrapper-log.jsonl")).ShouldContain("statusCode");
         published.ShouldContain(("sample-api-p99-latency", AlarmState.Ok));
         published.ShouldContain(("sample-api-5xx-rate", AlarmState.Ok));
-        result.Report.PhaseSummaries.Select(p => p.Name).ShouldBe(["baseline", "steady-state check", "fault injection", "rollback", "recovery", "report"]);
+        result.Report.PhaseSummaries.Select(p => p.Name).ShouldBe(["baseline", "steady-state check", "fault injection", "rollback", "recovery", "report", "cool-down"]);
 
         var html = await File.ReadAllTextAsync(Path.Combine(result.ReportDirectory, "report.html"));
         html.ShouldContain("<svg");
@@ -116,7 +119,7 @@ public class ScriptedControlPlaneTests
         var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(result.ReportDirectory, "report.json")))!;
         json["verdict"]!.GetValue<string>().ShouldBe("held");
         json["exitCode"]!.GetValue<int>().ShouldBe(0);
-        json["phases"]!.AsArray().Count.ShouldBe(6);
+        json["phases"]!.AsArray().Count.ShouldBe(7);
         json["series"]!.AsArray().Sum(p => p!["requests"]!.GetValue<int>()).ShouldBe(json["totals"]!["requests"]!.GetValue<int>());
 
         var md = await File.ReadAllTextAsync(Path.Combine(result.ReportDirectory, "report.md"));

@@ -13,10 +13,10 @@ namespace ServerlessChaos.Cli.GameDay.Report;
 internal static class ReportHtml
 {
     private const int Width = 960;
-    private const int Height = 260;
+    private const int Height = 280;
     private const int Left = 56;
     private const int Right = 16;
-    private const int Top = 28;
+    private const int Top = 40;
     private const int Bottom = 32;
 
     private static readonly string[] PhaseColors = ["#e8f1fb", "#fdf3e1", "#fbe6e6", "#e6f5ea", "#efe8fa", "#f2f2f2"];
@@ -58,7 +58,7 @@ internal static class ReportHtml
         html.Append(Chart(report, "per second", [
             new Line("requests", "#57606a", p => p.Stats.Count),
             new Line("5xx", "#cf222e", p => p.Stats.ServerErrors),
-            new Line("injected", "#8250df", p => p.Stats.Injected),
+            new Line("injected", "#8250df", p => p.Stats.Injected, Dashed: true),
         ]));
 
         html.Append("<h2>Phases</h2>\n<table><tr><th>phase</th><th>from (s)</th><th>to (s)</th><th>requests</th><th>p50 (ms)</th><th>p99 (ms)</th><th>5xx</th></tr>\n");
@@ -116,7 +116,9 @@ internal static class ReportHtml
             var x0 = X(report.SecondsAt(phase.From));
             var x1 = X(report.SecondsAt(phase.To));
             svg.Append(c, $"<rect x=\"{x0:0.#}\" y=\"{Top}\" width=\"{Math.Max(0, x1 - x0):0.#}\" height=\"{Height - Top - Bottom}\" fill=\"{PhaseColors[i % PhaseColors.Length]}\"><title>{E(phase.Name)}</title></rect>\n");
-            svg.Append(c, $"<text x=\"{x0 + 3:0.#}\" y=\"{Top - 6}\" font-size=\"11\" fill=\"#57606a\">{E(phase.Name)}</text>\n");
+            // Alternate two label rows so short neighbouring phases stay readable.
+            svg.Append(c, $"<text x=\"{x0 + 3:0.#}\" y=\"{(i % 2 == 0 ? Top - 20 : Top - 6)}\" font-size=\"11\" fill=\"#57606a\">{E(phase.Name)}</text>\n");
+            svg.Append(c, $"<line x1=\"{x0:0.#}\" x2=\"{x0:0.#}\" y1=\"{(i % 2 == 0 ? Top - 30 : Top - 16)}\" y2=\"{Top}\" stroke=\"#8c959f\" stroke-width=\"1\"/>\n");
         }
 
         // Axes and gridlines.
@@ -127,7 +129,7 @@ internal static class ReportHtml
             svg.Append(c, $"<text x=\"{Left - 6}\" y=\"{Y(v) + 4:0.#}\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">{v:0.##}</text>\n");
         }
 
-        var tickStep = seconds <= 60 ? 10 : seconds <= 300 ? 30 : 60;
+        var tickStep = seconds <= 20 ? 2 : seconds <= 60 ? 5 : seconds <= 300 ? 15 : 60;
         for (var t = 0; t <= seconds; t += tickStep)
         {
             svg.Append(c, $"<text x=\"{X(t):0.#}\" y=\"{Height - Bottom + 16}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#57606a\">{t}s</text>");
@@ -154,14 +156,14 @@ internal static class ReportHtml
                 }
             }
 
-            svg.Append(c, $"<polyline fill=\"none\" stroke=\"{line.Color}\" stroke-width=\"1.8\" points=\"{points.ToString().TrimEnd()}\"><title>{E(line.Name)}</title></polyline>\n");
+            svg.Append(c, $"<polyline fill=\"none\" stroke=\"{line.Color}\" stroke-width=\"1.8\"{(line.Dashed ? " stroke-dasharray=\"6 3\"" : "")} points=\"{points.ToString().TrimEnd()}\"><title>{E(line.Name)}</title></polyline>\n");
         }
 
-        // Legend.
-        var lx = Left + 8;
+        // Legend, under the axis on the left.
+        var lx = Left;
         foreach (var line in lines)
         {
-            svg.Append(c, $"<rect x=\"{lx}\" y=\"{Top + 6}\" width=\"12\" height=\"3\" fill=\"{line.Color}\"/><text x=\"{lx + 16}\" y=\"{Top + 11}\" font-size=\"11\">{E(line.Name)}</text>");
+            svg.Append(c, $"<rect x=\"{lx}\" y=\"{Height - 9}\" width=\"12\" height=\"3\" fill=\"{line.Color}\"/><text x=\"{lx + 16}\" y=\"{Height - 4}\" font-size=\"11\">{E(line.Name)}</text>");
             lx += 24 + (line.Name.Length * 7);
         }
 
@@ -190,5 +192,5 @@ internal static class ReportHtml
 
     private static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
 
-    private sealed record Line(string Name, string Color, Func<SeriesPoint, double?> Value);
+    private sealed record Line(string Name, string Color, Func<SeriesPoint, double?> Value, bool Dashed = false);
 }

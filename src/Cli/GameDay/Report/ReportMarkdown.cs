@@ -20,7 +20,7 @@ internal static class ReportMarkdown
             md.Append(c, $"{report.Description}\n\n");
         }
 
-        md.Append(c, $"**Verdict: {report.Verdict.Name()}** (exit code {report.Verdict.ExitCode()}). {report.Reason}\n\n");
+        md.Append(c, $"**Verdict: {report.Verdict.Name()}** (exit code {report.Verdict.ExitCode()}): {report.Reason}.\n\n");
         md.Append(c, $"Started {report.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, ran {(report.EndedAt - report.StartedAt).TotalSeconds:0.0} s. ");
         md.Append(c, $"{report.Totals.Count} requests, p50 {report.Totals.P50Ms:0} ms, p99 {report.Totals.P99Ms:0} ms, ");
         md.Append(c, $"{report.Totals.ErrorRatePercent:0.0}% 5xx, {report.Totals.Injected} with an injected fault.\n\n");
