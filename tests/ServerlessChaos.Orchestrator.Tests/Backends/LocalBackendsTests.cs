@@ -1,12 +1,6 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ServerlessChaos.Orchestrator.Backends.Local;
 using ServerlessChaos.Orchestrator.Backends.Probes;
 using ServerlessChaos.Orchestrator.Experiments;
@@ -62,11 +56,7 @@ public class LocalBackendsTests
     public async Task The_probe_sends_its_variant_and_counts_statuses(string variant, string? expectedAuthorization, string expectedBody)
     {
         var seen = new List<(string? Authorization, string Body)>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        await using var app = builder.Build();
-        app.MapPost("/items", async (HttpContext http) =>
+        var (app, baseUrl) = await Loopback.StartAsync(a => a.MapPost("/items", async (HttpContext http) =>
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
@@ -77,9 +67,9 @@ public class LocalBackendsTests
             }
 
             http.Response.StatusCode = auth == "Bearer good" && body.StartsWith("{\"ok\"") ? 200 : auth is null ? 401 : 500;
-        });
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/items";
+        }));
+        await using var _ = app;
+        var url = new Uri(baseUrl, "/items").ToString();
         var probe = new HttpLoadFault
         {
             Url = url, Method = "POST", RatePerSecond = 40, Concurrency = 2, Variant = variant, Body = "{\"ok\":true}",

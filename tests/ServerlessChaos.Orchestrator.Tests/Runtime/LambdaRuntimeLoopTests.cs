@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ServerlessChaos.Orchestrator.Backends.Local;
 using ServerlessChaos.Orchestrator.Runtime;
 using ServerlessChaos.Orchestrator.Tests.Support;
@@ -163,28 +157,25 @@ public class LambdaRuntimeLoopTests
         public static async Task<FakeRuntimeApi> StartAsync()
         {
             var api = new FakeRuntimeApi();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            api.app = builder.Build();
-            api.app.MapGet("/2018-06-01/runtime/invocation/next", async (HttpContext http) =>
+            (api.app, var url) = await Loopback.StartAsync(app =>
             {
-                var (id, payload, deadline) = await api.invocations.Reader.ReadAsync(http.RequestAborted);
-                http.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = id;
-                http.Response.Headers["Lambda-Runtime-Deadline-Ms"] = deadline.ToUnixTimeMilliseconds().ToString();
-                http.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = FunctionArn;
-                http.Response.Headers["Lambda-Runtime-Trace-Id"] = "Root=1-0-0";
-                await http.Response.WriteAsync(payload);
+                app.MapGet("/2018-06-01/runtime/invocation/next", async (HttpContext http) =>
+                {
+                    var (id, payload, deadline) = await api.invocations.Reader.ReadAsync(http.RequestAborted);
+                    http.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = id;
+                    http.Response.Headers["Lambda-Runtime-Deadline-Ms"] = deadline.ToUnixTimeMilliseconds().ToString();
+                    http.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = FunctionArn;
+                    http.Response.Headers["Lambda-Runtime-Trace-Id"] = "Root=1-0-0";
+                    await http.Response.WriteAsync(payload);
+                });
+                app.MapPost("/2018-06-01/runtime/{**rest}", async (HttpContext http) =>
+                {
+                    using var reader = new StreamReader(http.Request.Body);
+                    var body = await reader.ReadToEndAsync();
+                    await api.posts.Writer.WriteAsync(new Post(http.Request.Path, body, http.Request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault()));
+                    http.Response.StatusCode = 202;
+                });
             });
-            api.app.MapPost("/2018-06-01/runtime/{**rest}", async (HttpContext http) =>
-            {
-                using var reader = new StreamReader(http.Request.Body);
-                var body = await reader.ReadToEndAsync();
-                await api.posts.Writer.WriteAsync(new Post(http.Request.Path, body, http.Request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault()));
-                http.Response.StatusCode = 202;
-            });
-            await api.app.StartAsync();
-            var url = new Uri(api.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             api.Address = $"{url.Host}:{url.Port}";
             return api;
         }

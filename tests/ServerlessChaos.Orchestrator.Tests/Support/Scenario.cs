@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ServerlessChaos.Orchestrator.Backends.Local;
+using ServerlessChaos.Orchestrator.Backends.Probes;
 using ServerlessChaos.Orchestrator.Steps;
 
 namespace ServerlessChaos.Orchestrator.Tests.Support;
@@ -34,8 +35,12 @@ public sealed class Scenario : IDisposable
             Actions = { new LocalFisAction { Name = "delay", ActionId = "aws:lambda:invocation-add-delay", Functions = { "checkout" }, Duration = TimeSpan.FromSeconds(60) } },
         });
         Local.Parameters.Put(Checkout, PriorCheckout);
-        Functions = new ControlFunctions(Faults.Wrap(Local.ToControlPlaneBackends()), new ControlPlaneOptions(), Clock);
+        // Probes send real traffic, so they pace themselves by the real clock.
+        var backends = Local.ToControlPlaneBackends() with { Probes = new HttpLoadProbeRunner(Http, TimeProvider.System) };
+        Functions = new ControlFunctions(Faults.Wrap(backends), new ControlPlaneOptions(), Clock);
     }
+
+    private static HttpClient Http { get; } = new();
 
     public string Name { get; }
 
