@@ -43,11 +43,9 @@ public sealed class CloudWatchClient
         var alarms = new List<CloudWatchAlarm>();
         foreach (var batch in alarmNames.Chunk(100))
         {
-            string? token = null;
-            do
-            {
-                var previous = token;
-                var (page, next) = await _protocol.CallAsync(
+            var pages = _protocol.Pipeline.PaginateAsync(
+                "DescribeAlarms",
+                (token, ct) => _protocol.CallAsync(
                     "DescribeAlarms",
                     w =>
                     {
@@ -71,9 +69,9 @@ public sealed class CloudWatchClient
                             w.WriteNumber("MaxRecords", pageSize.Value);
                         }
 
-                        if (previous is not null)
+                        if (token is not null)
                         {
-                            w.WriteString("NextToken", previous);
+                            w.WriteString("NextToken", token);
                         }
                     },
                     root => (
@@ -81,12 +79,12 @@ public sealed class CloudWatchClient
                             .Concat(Json.Array(root, "CompositeAlarms", "").Select(a => ReadAlarm(Json.ExpectObject(a.Item, a.Path), a.Path, composite: true)))
                             .ToList(),
                         Json.String(root, "NextToken", "")),
-                    cancellationToken).ConfigureAwait(false);
-                _protocol.Pipeline.CheckNextToken("DescribeAlarms", previous, next);
-                alarms.AddRange(page);
-                token = next;
+                    ct),
+                cancellationToken);
+            await foreach (var alarm in pages.ConfigureAwait(false))
+            {
+                alarms.Add(alarm);
             }
-            while (token is not null);
         }
 
         return alarms;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ServerlessChaos.Aws.Configuration;
 using ServerlessChaos.Aws.Http;
@@ -97,7 +96,7 @@ public sealed class FisClient
     public IAsyncEnumerable<FisExperimentTemplateSummary> ListExperimentTemplatesAsync(int? pageSize = null, CancellationToken cancellationToken = default) =>
         PageAsync("ListExperimentTemplates", "/experimentTemplates", "experimentTemplates", pageSize, 100, [], ReadTemplateSummary, cancellationToken);
 
-    private async IAsyncEnumerable<T> PageAsync<T>(
+    private IAsyncEnumerable<T> PageAsync<T>(
         string operation,
         string path,
         string itemsName,
@@ -105,36 +104,29 @@ public sealed class FisClient
         int maxPageSize,
         KeyValuePair<string, string?>[] filters,
         Func<JsonElement, string, T> read,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         if (pageSize is not null && (pageSize < 1 || pageSize > maxPageSize))
         {
             throw new ArgumentOutOfRangeException(nameof(pageSize), $"pageSize must be between 1 and {maxPageSize} (was {pageSize})");
         }
 
-        string? token = null;
-        do
-        {
-            var previous = token;
-            var query = new List<KeyValuePair<string, string?>>(filters)
+        return _protocol.Pipeline.PaginateAsync(
+            operation,
+            (token, ct) =>
             {
-                new("maxResults", pageSize?.ToString(CultureInfo.InvariantCulture)),
-                new("nextToken", previous),
-            };
-            var http = _protocol.CreateRequest(operation, HttpMethod.Get, path, query);
-            var (items, next) = await _protocol.CallAsync(
-                http,
-                root => (Json.Array(root, itemsName, "").Select(i => read(Json.ExpectObject(i.Item, i.Path), i.Path)).ToList(), Json.String(root, "nextToken", "")),
-                cancellationToken).ConfigureAwait(false);
-            _protocol.Pipeline.CheckNextToken(operation, previous, next);
-            foreach (var item in items)
-            {
-                yield return item;
-            }
-
-            token = next;
-        }
-        while (token is not null);
+                var query = new List<KeyValuePair<string, string?>>(filters)
+                {
+                    new("maxResults", pageSize?.ToString(CultureInfo.InvariantCulture)),
+                    new("nextToken", token),
+                };
+                var http = _protocol.CreateRequest(operation, HttpMethod.Get, path, query);
+                return _protocol.CallAsync(
+                    http,
+                    root => (Json.Array(root, itemsName, "").Select(i => read(Json.ExpectObject(i.Item, i.Path), i.Path)).ToList(), Json.String(root, "nextToken", "")),
+                    ct);
+            },
+            cancellationToken);
     }
 
     private static FisExperiment ReadExperiment(JsonElement e, string path)

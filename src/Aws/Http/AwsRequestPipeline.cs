@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ServerlessChaos.Aws.Configuration;
@@ -144,13 +145,33 @@ internal sealed class AwsRequestPipeline
         }
     }
 
-    /// <summary>Guards pagination against a service that keeps answering with the same token.</summary>
-    public void CheckNextToken(string operation, string? previous, string? next)
+    /// <summary>
+    /// Follows page tokens: fetches a page, yields its items, and asks for the next one while the
+    /// service returns a token. A token that comes back twice stops with an error instead of paging forever.
+    /// </summary>
+    public async IAsyncEnumerable<T> PaginateAsync<T>(
+        string operation,
+        Func<string?, CancellationToken, Task<(List<T> Items, string? NextToken)>> fetchPage,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (next is not null && next == previous)
+        string? token = null;
+        do
         {
-            throw new AwsMalformedResponseException(Service.Name, operation, "the reply repeated the previous page token; stopping instead of paging forever", null, null);
+            var previous = token;
+            var (items, next) = await fetchPage(previous, cancellationToken).ConfigureAwait(false);
+            if (next is not null && next == previous)
+            {
+                throw new AwsMalformedResponseException(Service.Name, operation, "the reply repeated the previous page token; stopping instead of paging forever", null, null);
+            }
+
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+
+            token = next;
         }
+        while (token is not null);
     }
 
     private AwsMalformedResponseException Malformed(string operation, AwsResponse response, string message, Exception? inner) =>

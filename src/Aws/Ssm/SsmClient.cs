@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ServerlessChaos.Aws.Configuration;
 using ServerlessChaos.Aws.Http;
@@ -92,12 +91,12 @@ public sealed class SsmClient
     /// <param name="withDecryption">Decrypt SecureString values.</param>
     /// <param name="pageSize">MaxResults per call (1–10), or null for the service default.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
-    public async IAsyncEnumerable<SsmParameter> GetParametersByPathAsync(
+    public IAsyncEnumerable<SsmParameter> GetParametersByPathAsync(
         string path,
         bool recursive = false,
         bool withDecryption = false,
         int? pageSize = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (pageSize is < 1 or > 10)
@@ -105,11 +104,9 @@ public sealed class SsmClient
             throw new ArgumentOutOfRangeException(nameof(pageSize), $"pageSize must be between 1 and 10 (was {pageSize})");
         }
 
-        string? token = null;
-        do
-        {
-            var previous = token;
-            var (page, next) = await _protocol.CallAsync(
+        return _protocol.Pipeline.PaginateAsync(
+            "GetParametersByPath",
+            (token, ct) => _protocol.CallAsync(
                 "GetParametersByPath",
                 w =>
                 {
@@ -121,22 +118,14 @@ public sealed class SsmClient
                         w.WriteNumber("MaxResults", pageSize.Value);
                     }
 
-                    if (previous is not null)
+                    if (token is not null)
                     {
-                        w.WriteString("NextToken", previous);
+                        w.WriteString("NextToken", token);
                     }
                 },
                 root => (Json.Array(root, "Parameters", "").Select(p => ReadParameter(p.Item, p.Path)).ToList(), Json.String(root, "NextToken", "")),
-                cancellationToken).ConfigureAwait(false);
-            _protocol.Pipeline.CheckNextToken("GetParametersByPath", previous, next);
-            foreach (var parameter in page)
-            {
-                yield return parameter;
-            }
-
-            token = next;
-        }
-        while (token is not null);
+                ct),
+            cancellationToken);
     }
 
     /// <summary>Writes a parameter and returns its new version.</summary>

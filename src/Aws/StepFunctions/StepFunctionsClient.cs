@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ServerlessChaos.Aws.Configuration;
 using ServerlessChaos.Aws.Http;
@@ -84,11 +83,11 @@ public sealed class StepFunctionsClient
     /// <param name="statusFilter">Only executions in this status (see <see cref="StepFunctionsExecutionStatus"/>), or null for all.</param>
     /// <param name="pageSize">maxResults per call (1–1000), or null for the service default.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
-    public async IAsyncEnumerable<StepFunctionsExecution> ListExecutionsAsync(
+    public IAsyncEnumerable<StepFunctionsExecution> ListExecutionsAsync(
         string stateMachineArn,
         string? statusFilter = null,
         int? pageSize = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stateMachineArn);
         if (pageSize is < 1 or > 1000)
@@ -96,11 +95,9 @@ public sealed class StepFunctionsClient
             throw new ArgumentOutOfRangeException(nameof(pageSize), $"pageSize must be between 1 and 1000 (was {pageSize})");
         }
 
-        string? token = null;
-        do
-        {
-            var previous = token;
-            var (page, next) = await _protocol.CallAsync(
+        return _protocol.Pipeline.PaginateAsync(
+            "ListExecutions",
+            (token, ct) => _protocol.CallAsync(
                 "ListExecutions",
                 w =>
                 {
@@ -115,22 +112,14 @@ public sealed class StepFunctionsClient
                         w.WriteNumber("maxResults", pageSize.Value);
                     }
 
-                    if (previous is not null)
+                    if (token is not null)
                     {
-                        w.WriteString("nextToken", previous);
+                        w.WriteString("nextToken", token);
                     }
                 },
                 root => (Json.Array(root, "executions", "").Select(e => ReadExecution(Json.ExpectObject(e.Item, e.Path), e.Path)).ToList(), Json.String(root, "nextToken", "")),
-                cancellationToken).ConfigureAwait(false);
-            _protocol.Pipeline.CheckNextToken("ListExecutions", previous, next);
-            foreach (var execution in page)
-            {
-                yield return execution;
-            }
-
-            token = next;
-        }
-        while (token is not null);
+                ct),
+            cancellationToken);
     }
 
     private static StepFunctionsExecution ReadExecution(JsonElement e, string path) => new()
