@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ServerlessChaos.Samples.SampleApi.ApiGateway;
 using ServerlessChaos.Samples.SampleApi.Orders;
 using ServerlessChaos.Wrapper;
@@ -32,6 +33,21 @@ public sealed class SampleApiFunction : IDisposable
 
     /// <summary>The decorated handler: what the Lambda runtime (or the local game day) invokes.</summary>
     public Func<APIGatewayProxyRequest, LambdaContext, Task<APIGatewayProxyResponse>> Handler { get; }
+
+    /// <summary>
+    /// Invokes the decorated handler with an event in JSON and answers JSON, for a Lambda runtime loop that passes
+    /// payloads as text (such as the project's <c>bootstrap</c> with handler <c>sample-api</c>).
+    /// </summary>
+    /// <param name="eventJson">The API Gateway proxy event.</param>
+    /// <param name="context">The invocation context.</param>
+    /// <exception cref="JsonException">The payload is not an API Gateway proxy event.</exception>
+    public async Task<string> InvokeJsonAsync(string eventJson, LambdaContext context)
+    {
+        var request = JsonSerializer.Deserialize(eventJson, SampleApiJsonContext.Default.APIGatewayProxyRequest)
+            ?? throw new JsonException("the event is null; expected an API Gateway proxy event");
+        var response = await Handler(request, context).ConfigureAwait(false);
+        return JsonSerializer.Serialize(response, SampleApiJsonContext.Default.APIGatewayProxyResponse);
+    }
 
     /// <inheritdoc />
     public void Dispose() => inventory.Dispose();

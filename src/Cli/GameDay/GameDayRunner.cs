@@ -93,6 +93,7 @@ internal sealed class GameDayRunner
         }
 
         var durationSeconds = experiment["durationSeconds"]?.GetValue<int>() ?? 0;
+        var recoveryWindowSeconds = experiment["hypothesis"]?["recoveryWindowSeconds"]?.GetValue<int>() ?? Orchestrator.Experiments.ExperimentDefaults.RecoveryWindowSeconds;
         using var hardLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         hardLimit.CancelAfter(options.HardLimit);
         var ct = hardLimit.Token;
@@ -161,6 +162,12 @@ internal sealed class GameDayRunner
             if (phase == PhaseTracker.FaultInjection)
             {
                 expectedEnd = tracker.CurrentSince + TimeSpan.FromSeconds(durationSeconds + 1) + coolDownTime;
+            }
+            else if (phase is PhaseTracker.Rollback or PhaseTracker.Recovery or PhaseTracker.Report)
+            {
+                // Verify waits at most the recovery window; usually the alarms are already OK.
+                var bound = tracker.CurrentSince + TimeSpan.FromSeconds(recoveryWindowSeconds) + coolDownTime;
+                expectedEnd = expectedEnd < bound ? expectedEnd : bound;
             }
             else if (phase == PhaseTracker.CoolDown)
             {
