@@ -32,6 +32,8 @@ public sealed class BootstrapAssetTests : IDisposable
     {
         var published = Directory.CreateDirectory(Path.Combine(folder, "published")).FullName;
         File.WriteAllText(Path.Combine(published, "bootstrap"), "real");
+        File.WriteAllText(Path.Combine(published, "bootstrap.dbg"), "symbols");
+        File.WriteAllText(Path.Combine(published, "ServerlessChaos.Aws.pdb"), "symbols");
         var app = new App(new AppProps { Outdir = Path.Combine(folder, "out") });
 
         var stacks = ServerlessChaosApp.Build(app, SettingsWithBootstrapIn(published));
@@ -41,6 +43,11 @@ public sealed class BootstrapAssetTests : IDisposable
         var rules = ContextJson.ToJsonNode(template)!["Rules"]!.AsObject();
         rules.ContainsKey("PlaceholderBootstrapCannotBeDeployed").ShouldBeFalse();
         rules.ContainsKey("CheckBootstrapVersion").ShouldBeTrue();
+
+        // The staged code asset holds the executable, not the debug symbols publish leaves beside it.
+        var staged = Directory.GetDirectories(Path.Combine(folder, "out"), "asset.*").Single(d => File.Exists(Path.Combine(d, "bootstrap")));
+        Directory.GetFiles(staged).Select(Path.GetFileName).ShouldBe(["bootstrap"]);
+        File.ReadAllText(Path.Combine(staged, "bootstrap")).ShouldBe("real");
     }
 
     public void Dispose() => Directory.Delete(folder, recursive: true);

@@ -36,6 +36,10 @@ public sealed class ChaosTargetTests(SynthesizedApp app)
 
         functions["orders-api"]["Layers"]!.AsArray().Count.ShouldBe(1);
         TemplateJson.Render(functions["orders-api"]["Layers"]![0]).ShouldBe("${FindInMap}");
+        // The layer comes from a per-region mapping of the extension's published ARNs.
+        var regions = app.Examples.Root["Mappings"]!.AsObject().Select(m => m.Value!.AsObject()).Single(m => m.ContainsKey("us-east-1"));
+        regions["us-east-1"]!.AsObject().Single().Value!.GetValue<string>()
+            .ShouldStartWith("arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:");
         functions["orders-api"]["Environment"]!["Variables"]!["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"]!.GetValue<string>().ShouldBe("2773");
         functions["orders-api"]["Environment"]!["Variables"]!["SERVERLESS_CHAOS_SOURCE"]!.GetValue<string>().ShouldBe("extension");
         functions["generated"]["Layers"].ShouldBeNull();

@@ -36,7 +36,8 @@ public static class BootstrapAsset
                 $"or synthesize offline with `-c {InfraSettings.BootstrapContextKey}=placeholder` (that template cannot be deployed).");
         }
 
-        return Code.FromAsset(directory);
+        // Only the executable and what it loads: publish also leaves debug symbols and XML docs (tens of MB) there.
+        return Code.FromAsset(directory, new Amazon.CDK.AWS.S3.Assets.AssetOptions { Exclude = ["*.dbg", "*.pdb", "*.xml"] });
     }
 
     private static void GuardPlaceholder(Stack stack)
