@@ -13,6 +13,7 @@ public sealed partial class ChaosWrapper
 {
     private static readonly string[] RecordsPath = ["Records"];
     private static readonly string[] MessageIdPath = ["MessageId"];
+    private static readonly TimeSpan LambdaMaxDuration = TimeSpan.FromMinutes(15);
 
     private async Task<TResult> RefreshThenRunAsync<TEvent, [DynamicallyAccessedMembers(Shapes.Members)] TContext, TResult>(
         TEvent input, TContext context, object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
@@ -149,84 +150,67 @@ public sealed partial class ChaosWrapper
         ChaosSettings settings, uint fired, List<DependencyFaultSettings>? dependencies, TEvent input, TContext context,
         object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
     {
-        var time = Options.TimeProvider;
-        var remaining = ContextShape<TContext>.RemainingTime(context);
-        DateTimeOffset? deadline = remaining is null ? null : time.GetUtcNow() + remaining.Value;
         var identity = new InvocationIdentity(
             ContextShape<TContext>.FunctionName(context) ?? Options.FunctionName, ContextShape<TContext>.RequestId(context), settings.ExperimentId);
+        var deadline = Deadline(ContextShape<TContext>.RemainingTime(context));
         var injected = new List<string>(2);
-        var header = Options.InjectedHeader;
         string? fillPath = null;
         InvocationScope? scope = null;
-        var faults = settings.Faults;
         try
         {
-            foreach (var fault in Fired<LatencyFaultSettings>(faults, fired))
+            Exception? injectedException = null;
+            var answered = false;
+            TResult response = default!;
+            try
             {
-                var delay = BoundedDelay(fault.MinMs, fault.MaxMs, deadline, fault.AllowPastDeadline);
-                Telemetry.FaultInjected(fault.Type, identity, json => json.WriteNumber("delayMs", (long)delay.TotalMilliseconds));
-                injected.Add(fault.Type);
-                if (delay > TimeSpan.Zero)
+                fillPath = await BeforeHandlerAsync(settings, fired, identity, deadline, injected).ConfigureAwait(false);
+                if (dependencies is not null)
                 {
-                    await Task.Delay(delay, time).ConfigureAwait(false);
-                }
-            }
-
-            foreach (var fault in Fired<TimeoutFaultSettings>(faults, fired))
-            {
-                if (deadline is null)
-                {
-                    continue;
+                    // Set here, not in a called async method: an AsyncLocal set there would not flow back.
+                    scope = new InvocationScope(this, dependencies, identity, deadline);
+                    InvocationScope.Current = scope;
                 }
 
-                var hold = deadline.Value - time.GetUtcNow() - TimeSpan.FromMilliseconds(fault.BufferMs);
-                if (hold > TimeSpan.Zero)
+                // Terminating faults, first in document order wins: the handler then does not run at all.
+                var faults = settings.Faults;
+                for (var i = 0; i < faults.Count && !answered && injectedException is null; i++)
                 {
-                    Telemetry.FaultInjected(fault.Type, identity, json => json.WriteNumber("heldMs", (long)hold.TotalMilliseconds));
-                    injected.Add(fault.Type);
-                    await Task.Delay(hold, time).ConfigureAwait(false);
-                }
-            }
-
-            foreach (var fault in Fired<DiskSpaceFaultSettings>(faults, fired))
-            {
-                if (fillPath is null)
-                {
-                    fillPath = await FillDiskAsync(fault, identity).ConfigureAwait(false);
-                    injected.Add(fault.Type);
-                }
-            }
-
-            if (dependencies is not null)
-            {
-                scope = new InvocationScope(this, dependencies, identity, deadline);
-                InvocationScope.Current = scope;
-            }
-
-            // Terminating faults, first in document order wins: the handler then does not run at all.
-            for (var i = 0; i < faults.Count; i++)
-            {
-                if ((fired & (1u << i)) == 0)
-                {
-                    continue;
-                }
-
-                if (faults[i] is StatusCodeFaultSettings { RunHandler: false } status
-                    && TryCreateStatus(results, status, header, Describe(injected, status.Type), out var response))
-                {
-                    Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
-                    return response;
-                }
-
-                if (faults[i] is ExceptionFaultSettings exception)
-                {
-                    Telemetry.FaultInjected(exception.Type, identity, json =>
+                    if ((fired & (1u << i)) == 0)
                     {
-                        json.WriteString("exceptionType", exception.ExceptionType);
-                        json.WriteString("exceptionMessage", exception.Message);
-                    });
-                    throw InjectedExceptions.Create(exception.ExceptionType, exception.Message);
+                        continue;
+                    }
+
+                    if (faults[i] is StatusCodeFaultSettings { RunHandler: false } status
+                        && TryCreateStatus(results, status, Options.InjectedHeader, Describe(injected, status.Type), out response))
+                    {
+                        Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
+                        answered = true;
+                    }
+                    else if (faults[i] is ExceptionFaultSettings exception)
+                    {
+                        Telemetry.FaultInjected(exception.Type, identity, json =>
+                        {
+                            json.WriteString("exceptionType", exception.ExceptionType);
+                            json.WriteString("exceptionMessage", exception.Message);
+                        });
+                        injectedException = InjectedExceptions.Create(exception.ExceptionType, exception.Message);
+                    }
                 }
+            }
+            catch (Exception ex)
+            {
+                // A fault that cannot be applied is skipped, never passed on: the handler still answers.
+                Telemetry.Problem("The chaos wrapper failed while applying faults; the handler runs without the rest", "wrapper", null, ex);
+            }
+
+            if (injectedException is not null)
+            {
+                throw injectedException;
+            }
+
+            if (answered)
+            {
+                return response;
             }
 
             // The one and only call of the handler.
@@ -241,6 +225,56 @@ public sealed partial class ChaosWrapper
             }
         }
     }
+
+    /// <summary>Latency, timeout hold and disk fill, in that order; returns the fill file to remove afterwards.</summary>
+    private async Task<string?> BeforeHandlerAsync(
+        ChaosSettings settings, uint fired, InvocationIdentity identity, DateTimeOffset? deadline, List<string> injected)
+    {
+        var time = Options.TimeProvider;
+        var faults = settings.Faults;
+        foreach (var fault in Fired<LatencyFaultSettings>(faults, fired))
+        {
+            var delay = BoundedDelay(fault.MinMs, fault.MaxMs, deadline, fault.AllowPastDeadline);
+            Telemetry.FaultInjected(fault.Type, identity, json => json.WriteNumber("delayMs", (long)delay.TotalMilliseconds));
+            injected.Add(fault.Type);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var fault in Fired<TimeoutFaultSettings>(faults, fired))
+        {
+            if (deadline is null)
+            {
+                continue;
+            }
+
+            var hold = deadline.Value - time.GetUtcNow() - TimeSpan.FromMilliseconds(fault.BufferMs);
+            if (hold > TimeSpan.Zero)
+            {
+                Telemetry.FaultInjected(fault.Type, identity, json => json.WriteNumber("heldMs", (long)hold.TotalMilliseconds));
+                injected.Add(fault.Type);
+                await Task.Delay(hold, time).ConfigureAwait(false);
+            }
+        }
+
+        string? fillPath = null;
+        foreach (var fault in Fired<DiskSpaceFaultSettings>(faults, fired))
+        {
+            if (fillPath is null)
+            {
+                fillPath = await FillDiskAsync(fault, identity).ConfigureAwait(false);
+                injected.Add(fault.Type);
+            }
+        }
+
+        return fillPath;
+    }
+
+    /// <summary>The invocation's deadline from the context's remaining time; none when absent or beyond Lambda's 15 minutes.</summary>
+    private DateTimeOffset? Deadline(TimeSpan? remaining) =>
+        remaining is { } left && left <= LambdaMaxDuration ? Options.TimeProvider.GetUtcNow() + (left < TimeSpan.Zero ? TimeSpan.Zero : left) : null;
 
     private TResult AfterHandler<TResult>(
         TResult result, ChaosSettings settings, uint fired, object? eventRoot, ResultAdapter<TResult> results,

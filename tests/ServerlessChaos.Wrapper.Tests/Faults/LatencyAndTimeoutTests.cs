@@ -118,4 +118,38 @@ public class LatencyAndTimeoutTests
         response.StatusCode.ShouldBe(200);
         harness.FaultLines.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_context_with_an_absurd_remaining_time_cannot_break_the_invocation()
+    {
+        var harness = new Harness(Documents.Armed("""{"type":"timeout","rate":1}""", """{"type":"latency","rate":1,"ms":0}"""));
+
+        var response = await harness.Wrapper.InvokeAsync(Get, new EndlessContext(), (_, _) => Task.FromResult(new APIGatewayHttpApiV2ProxyResponse { StatusCode = 200 }));
+
+        response.StatusCode.ShouldBe(200);
+        harness.ProblemLines.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_fault_that_fails_to_apply_is_skipped_and_the_handler_answers()
+    {
+        var harness = new Harness(Documents.Armed("""{"type":"latency","rate":1,"minMs":0,"maxMs":10}"""), () => throw new InvalidOperationException("random source broke"));
+        var calls = 0;
+
+        var response = await harness.Wrapper.InvokeAsync(Get, harness.Context(), (_, _) =>
+        {
+            calls++;
+            return Task.FromResult(new APIGatewayHttpApiV2ProxyResponse { StatusCode = 200 });
+        });
+
+        (response.StatusCode, calls).ShouldBe((200, 1));
+        harness.ProblemLines.ShouldHaveSingleItem().GetProperty("exception").GetString()!.ShouldContain("random source broke");
+    }
+
+    private sealed class EndlessContext
+    {
+        public TimeSpan RemainingTime => TimeSpan.MaxValue;
+
+        public string AwsRequestId => "r";
+    }
 }

@@ -52,10 +52,10 @@ public class ArbitrarySettingsProperties
         .Select(f => f.Replace("\"rate\":R", "\"rate\":" + (rate / 100.0).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))));
 
     private static readonly Gen<string> NativeDocument =
-        Gen.Elements("1", "2", "\"1\"").SelectMany(version =>
-            Gen.Elements("true", "false", "1").SelectMany(enabled =>
-                Gen.Elements("\"2026-11-22T01:00:00Z\"", "\"2020-01-01T00:00:00Z\"", "\"soon\"", "null").SelectMany(expires =>
-                    Gen.ListOf(Gen.OneOf(ValidFault, ValidFault, ValidFault, Fault)).Select(faults =>
+        Gen.Elements("1", "1", "1", "2", "\"1\"").SelectMany(version =>
+            Gen.Elements("true", "true", "true", "false", "1").SelectMany(enabled =>
+                Gen.Elements("\"2026-11-22T01:00:00Z\"", "\"2026-11-22T01:00:00Z\"", "\"2020-01-01T00:00:00Z\"", "\"soon\"", "null").SelectMany(expires =>
+                    Gen.ListOf(Gen.OneOf(ValidFault, ValidFault, ValidFault, ValidFault, ValidFault, ValidFault, Fault)).Select(faults =>
                         $$"""{"version":{{version}},"enabled":{{enabled}},"expiresAt":{{expires}},"experimentId":"p","faults":[{{string.Join(",", faults.Take(8))}}]}"""))));
 
     private static readonly Gen<string> LegacyDocument = Gen.OneOf(
@@ -75,7 +75,9 @@ public class ArbitrarySettingsProperties
     public void The_generator_reaches_armed_settings_of_every_fault_type_and_invalid_ones()
     {
         var now = new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
-        var results = AnyDocument.Sample(2000, 10).Concat(AnyDocument.Sample(10, 2000)).Select(ChaosSettings.Parse).ToList();
+        var documents = AnyDocument.Sample(5000, 8);
+        documents.Length.ShouldBe(5000);
+        var results = documents.Select(ChaosSettings.Parse).ToList();
 
         var armed = results.Where(r => r.Settings?.IsArmedAt(now) == true).ToList();
         armed.SelectMany(r => r.Settings!.Faults).Select(f => f.Type).Distinct().Order().ShouldBe(FaultTypes.All.Order());
