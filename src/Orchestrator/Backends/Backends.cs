@@ -62,6 +62,9 @@ public interface IFisService
     /// <summary>The experiment's state.</summary>
     Task<FisExperimentStatus> GetExperimentAsync(string experimentId, CancellationToken cancellationToken);
 
+    /// <summary>The ids of the experiments carrying this tag (finds what a start left out of the ledger).</summary>
+    Task<IReadOnlyList<string>> FindExperimentsByTagAsync(string key, string value, CancellationToken cancellationToken);
+
     /// <summary>Stops an experiment; stopping one that has ended succeeds.</summary>
     Task StopExperimentAsync(string experimentId, CancellationToken cancellationToken);
 }

@@ -50,20 +50,31 @@ internal static class Rollback
             }
         }
 
-        foreach (var run in ledger.FisExperiments)
+        // The ledger lists what start recorded; the execution tag also finds one started when the ledger write failed.
+        var experiments = ledger.FisExperiments.Select(r => r.ExperimentId).ToList();
+        try
+        {
+            experiments.AddRange(await services.Backends.Fis.FindExperimentsByTagAsync(StartStep.ExecutionTag, executionName, ct).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            outcome.Problems.Add($"finding FIS experiments tagged {StartStep.ExecutionTag}={executionName}: {e.Message}");
+        }
+
+        foreach (var experimentId in experiments.Distinct())
         {
             try
             {
-                var status = await services.Backends.Fis.GetExperimentAsync(run.ExperimentId, ct).ConfigureAwait(false);
+                var status = await services.Backends.Fis.GetExperimentAsync(experimentId, ct).ConfigureAwait(false);
                 if (Active.Contains(status.State))
                 {
-                    await services.Backends.Fis.StopExperimentAsync(run.ExperimentId, ct).ConfigureAwait(false);
-                    outcome.StoppedFisExperiments.Add(run.ExperimentId);
+                    await services.Backends.Fis.StopExperimentAsync(experimentId, ct).ConfigureAwait(false);
+                    outcome.StoppedFisExperiments.Add(experimentId);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                outcome.Problems.Add($"stopping FIS experiment {run.ExperimentId}: {e.Message}");
+                outcome.Problems.Add($"stopping FIS experiment {experimentId}: {e.Message}");
             }
         }
 

@@ -10,6 +10,9 @@ namespace ServerlessChaos.Orchestrator.Steps;
 /// </summary>
 internal sealed class StartStep(StepServices services)
 {
+    /// <summary>The tag naming the execution on every FIS experiment it starts.</summary>
+    public const string ExecutionTag = "serverless-chaos:execution";
+
     public async Task<ExecutionState> RunAsync(ExecutionState state, CancellationToken ct)
     {
         var experiment = state.Experiment ?? throw new ControlFunctionException(ErrorTypes.InvalidState, "experiment is missing: validate must run first");
@@ -26,7 +29,7 @@ internal sealed class StartStep(StepServices services)
             {
                 ["serverless-chaos:managed"] = "true",
                 ["serverless-chaos:experiment"] = experiment.Name,
-                ["serverless-chaos:execution"] = state.Execution.Name,
+                [ExecutionTag] = state.Execution.Name,
             };
             var token = ClientToken(state.Execution.Id, i);
             var id = await services.Backends.Fis.StartExperimentAsync(new(fis.TemplateId, token, tags, fis.ActionsMode), ct).ConfigureAwait(false);

@@ -30,6 +30,7 @@ public class FaultMatrixTests(StateMachineFixture fixture)
         { "rollback", "parameters.Put" },
         { "rollback", "parameters.Delete" },
         { "rollback", "fis.GetExperiment" },
+        { "rollback", "fis.FindExperimentsByTag" },
         { "rollback", "fis.StopExperiment" },
         { "verify", "alarms.Describe" },
     };
@@ -60,6 +61,7 @@ public class FaultMatrixTests(StateMachineFixture fixture)
         result.Events.ShouldContain(e => e.Type == "StateRetried");
         scenario.ArmedParameters().ShouldBeEmpty();
         scenario.DeadLetters().ShouldBeEmpty();
+        scenario.Clock.Advance(TimeSpan.FromSeconds(5));
         scenario.Local.Fis.Experiments().ShouldAllBe(e => e.State != "running");
     }
 
@@ -86,6 +88,8 @@ public class FaultMatrixTests(StateMachineFixture fixture)
         }
 
         scenario.ArmedParameters().ShouldBeEmpty();
+        // Long enough for any experiment that was not stopped to be running.
+        scenario.Clock.Advance(TimeSpan.FromSeconds(5));
         scenario.Local.Fis.Experiments().ShouldAllBe(e => e.State != "running");
         scenario.Local.Parameters.Get(Scenario.Checkout).ShouldBe(Scenario.PriorCheckout);
     }

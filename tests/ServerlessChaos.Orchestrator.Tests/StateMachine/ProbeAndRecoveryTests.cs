@@ -66,4 +66,26 @@ public class ProbeAndRecoveryTests(StateMachineFixture fixture)
         result.Output["reasons"]!.ToJsonString().ShouldContain($"alarm {Scenario.LatencyAlarm} not OK 20 s after rollback");
         scenario.ArmedParameters().ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Setting_the_halt_parameter_mid_run_aborts_and_rolls_back()
+    {
+        using var scenario = new Scenario();
+        scenario.BeforeStep = (step, count) =>
+        {
+            if (step == "observe" && count == 1)
+            {
+                scenario.Local.Parameters.Put("/serverless-chaos/halt", """{"halted":true,"by":"sre"}""");
+            }
+        };
+
+        var result = await fixture.RunAsync(scenario, scenario.Experiment());
+
+        result.Status.ShouldBe("SUCCEEDED", result.Cause);
+        result.StatesEntered.ShouldContain("Halted");
+        result.Output!["verdict"]!.GetValue<string>().ShouldBe("aborted");
+        result.Output["reasons"]!.ToJsonString().ShouldContain("the halt parameter was set");
+        scenario.ArmedParameters().ShouldBeEmpty();
+        scenario.Local.Fis.Experiments().Single().State.ShouldBe("stopped");
+    }
 }

@@ -160,6 +160,16 @@ public class StepTests
     }
 
     [Fact]
+    public async Task The_sample_validate_invocation_in_events_is_accepted_by_the_validate_function()
+    {
+        using var scenario = new Scenario();
+        var payload = File.ReadAllText(Repository.Path("events", "lambda", "validate-invocation.json"));
+        var state = JsonNode.Parse(await scenario.Functions.InvokeAsync("validate", payload, CancellationToken.None))!;
+        state["experiment"]!["name"]!.GetValue<string>().ShouldBe("gameday-local");
+        state["journal"]!["executionId"]!.GetValue<string>().ShouldEndWith(":gameday-2026-11-22");
+    }
+
+    [Fact]
     public async Task Cleanup_leaves_a_running_execution_alone()
     {
         using var scenario = new Scenario();

@@ -130,6 +130,12 @@ public sealed class FaultInjector
             return inner.GetExperimentAsync(experimentId, ct);
         }
 
+        public Task<IReadOnlyList<string>> FindExperimentsByTagAsync(string key, string value, CancellationToken ct)
+        {
+            f.Check("fis.FindExperimentsByTag");
+            return inner.FindExperimentsByTagAsync(key, value, ct);
+        }
+
         public Task StopExperimentAsync(string experimentId, CancellationToken ct)
         {
             f.Check("fis.StopExperiment");

@@ -110,6 +110,22 @@ public sealed class AwsFisService(FisClient fis) : IFisService
         });
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> FindExperimentsByTagAsync(string key, string value, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync<IReadOnlyList<string>>("fis", "FindExperimentsByTag", async () =>
+        {
+            var found = new List<string>();
+            await foreach (var experiment in fis.ListExperimentsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (experiment.Tags.TryGetValue(key, out var v) && v == value)
+                {
+                    found.Add(experiment.Id);
+                }
+            }
+
+            return found;
+        });
+
+    /// <inheritdoc />
     public Task StopExperimentAsync(string experimentId, CancellationToken cancellationToken) =>
         AwsCall.RunAsync("fis", "StopExperiment", () => fis.StopExperimentAsync(experimentId, cancellationToken));
 }

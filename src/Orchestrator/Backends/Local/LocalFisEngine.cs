@@ -127,6 +127,12 @@ public sealed class LocalFisEngine : IFisService
             save: false));
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> FindExperimentsByTagAsync(string key, string value, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(state.Update(
+            s => s.Experiments.Values.Where(e => e.Tags.GetValueOrDefault(key) == value).Select(e => e.Id).ToList(),
+            save: false));
+
+    /// <inheritdoc />
     public Task StopExperimentAsync(string experimentId, CancellationToken cancellationToken)
     {
         state.Update(
