@@ -25,6 +25,13 @@ public sealed partial class CdkCliSynthTests : IDisposable
         var resources = template["Resources"]!.AsObject();
         var machine = resources.Single(r => r.Value!["Type"]!.ToString() == "AWS::StepFunctions::StateMachine").Value!["Properties"]!;
 
+        // cdk.json's example game day: deployed disabled, with the dead-letter queue on its target.
+        var schedule = resources.Single(r => r.Value!["Type"]!.ToString() == "AWS::Scheduler::Schedule").Value!["Properties"]!;
+        schedule["State"]!.GetValue<string>().ShouldBe("DISABLED");
+        schedule["Target"]!["DeadLetterConfig"]!["Arn"].ShouldNotBeNull();
+        JsonNode.DeepEquals(JsonNode.Parse(schedule["Target"]!["Input"]!.GetValue<string>()),
+            JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "events", "experiments", "sample-target-game-day.json")))).ShouldBeTrue();
+
         // Fill in each ${Name} the way CloudFormation would, with an ARN of the right shape.
         var definition = machine["DefinitionString"]!.GetValue<string>();
         foreach (var (name, value) in machine["DefinitionSubstitutions"]!.AsObject())
