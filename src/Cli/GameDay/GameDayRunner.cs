@@ -115,12 +115,18 @@ internal sealed class GameDayRunner
         await using var api = await SampleApiServer.StartAsync(target.Handler, ct).ConfigureAwait(false);
         tracker.Add("gameday", $"sample API on {api.Address}, inventory service on {inventory.Address}");
 
+        var alarmsCreated = false;
         var monitor = new AlarmMonitor(options.Alarms, log, clock, tracker.StartedAt, async (name, state, reason, token) =>
         {
             var alarm = options.Alarms.First(a => a.Name == name);
             await controlPlane.SetAlarmAsync(alarm, state, reason, token).ConfigureAwait(false);
+            if (alarmsCreated)
+            {
+                tracker.Add("alarm", $"{name} → {state.ToWire()}: {reason}");
+            }
         });
         await monitor.PublishInitialAsync(ct).ConfigureAwait(false);
+        alarmsCreated = true;
 
         using var loadClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 })
         {
@@ -151,7 +157,6 @@ internal sealed class GameDayRunner
         var loadTask = load.RunAsync(stopBackground.Token);
         tracker.Add("load", string.Create(CultureInfo.InvariantCulture, $"steady load started: {options.RatePerSecond:0.#} requests/s on GET /orders/{{id}}"));
         var monitorTask = monitor.RunAsync(stopBackground.Token);
-        var lastStates = new Dictionary<string, AlarmState>();
         var slowestPeriod = options.Alarms.Max(a => a.Period);
         var coolDownTime = options.CoolDown ?? slowestPeriod;
         var expectedEnd = tracker.StartedAt + slowestPeriod + TimeSpan.FromSeconds(durationSeconds + 2) + coolDownTime;
@@ -226,11 +231,6 @@ internal sealed class GameDayRunner
         var endedAt = clock.GetUtcNow();
         await stopBackground.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(loadTask, monitorTask, viewTask).ConfigureAwait(false);
-        foreach (var t in monitor.Transitions)
-        {
-            lastStates[t.Alarm] = t.To;
-        }
-
         var (verdict, reason) = Judge(outcome);
         tracker.Add("gameday", $"verdict {verdict.Name()}: {reason}");
         var report = new GameDayReport

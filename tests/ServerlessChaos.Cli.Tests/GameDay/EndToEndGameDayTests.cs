@@ -60,6 +60,7 @@ public class EndToEndGameDayTests
         Phase(report, "report")["stats"]!["injected"]!.GetValue<int>().ShouldBe(0); // rolled back before the report
         html.ShouldContain("sample-api-5xx-rate → ALARM");
         md.ShouldContain("**Verdict: aborted** (exit code 2)");
+        run.Out.ShouldContain("alarm         sample-api-5xx-rate → ALARM: ");
         run.Out.ShouldContain("invoked rollback");
         run.Out.ShouldContain("Verdict: aborted (exit code 2)");
     }
