@@ -18,6 +18,7 @@ public class WrapperOverheadBenchmarks
     private Func<WrapperBenchRequest, WrapperBenchContext, Task<WrapperBenchResponse>> _notOptedIn = null!;
     private Func<WrapperBenchRequest, WrapperBenchContext, Task<WrapperBenchResponse>> _disarmed = null!;
     private Func<WrapperBenchRequest, WrapperBenchContext, Task<WrapperBenchResponse>> _armedRatesZero = null!;
+    private Func<WrapperBenchRequest, WrapperBenchContext, Task<WrapperBenchResponse>> _statusInjected = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -34,6 +35,10 @@ public class WrapperOverheadBenchmarks
               {"type":"diskSpace","rate":0,"megabytes":1},
               {"type":"sqsBatchFailure","rate":0},
               {"type":"timeout","rate":0}]}
+            """));
+        _statusInjected = Primed(new InMemorySettingsSource("""
+            {"version":1,"enabled":true,"expiresAt":"2099-01-01T00:00:00Z","experimentId":"bench","faults":[
+              {"type":"statusCode","rate":1,"statusCode":503}]}
             """));
     }
 
@@ -57,4 +62,8 @@ public class WrapperOverheadBenchmarks
 
     [Benchmark]
     public Task<WrapperBenchResponse> ArmedEveryRateZero() => _armedRatesZero(_request, _context);
+
+    /// <summary>A status-code fault at rate 1: the response is built and the log line and EMF record written (to a null writer).</summary>
+    [Benchmark]
+    public Task<WrapperBenchResponse> StatusFaultInjected() => _statusInjected(_request, _context);
 }
