@@ -102,6 +102,8 @@ internal sealed class ObjectResultAdapter<[DynamicallyAccessedMembers(Shapes.Res
         return result;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = NestedTrimJustification)]
+    [UnconditionalSuppressMessage("Trimming", "IL2065", Justification = NestedTrimJustification)]
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = NestedTrimJustification)]
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = NestedTrimJustification)]
     private static void AddFailures(TResult result, IReadOnlyList<string> messageIds)
@@ -179,7 +181,9 @@ internal sealed class ObjectResultAdapter<[DynamicallyAccessedMembers(Shapes.Res
 
     private static PropertyInfo? Find(string name, Type? type)
     {
-        var property = typeof(TResult).GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        // Matched by hand: BindingFlags.IgnoreCase makes the trimmer keep non-public properties too (IL2090 on publish).
+        var property = typeof(TResult).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
         return property is not null && (type is null || property.PropertyType == type) && property.GetMethod is not null ? property : null;
     }
 }
