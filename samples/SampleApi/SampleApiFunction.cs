@@ -11,6 +11,9 @@ namespace ServerlessChaos.Samples.SampleApi;
 /// </summary>
 public sealed class SampleApiFunction : IDisposable
 {
+    /// <summary>The environment variable with the inventory service's base address; unset means the built-in inventory.</summary>
+    public const string InventoryUrlVariable = "SAMPLE_INVENTORY_URL";
+
     private readonly HttpClient inventory;
     private readonly OrdersApi api;
 
@@ -29,6 +32,29 @@ public sealed class SampleApiFunction : IDisposable
         };
         api = new OrdersApi(inventory);
         Handler = wrapper.Decorate<APIGatewayProxyRequest, LambdaContext, APIGatewayProxyResponse>(HandleAsync);
+    }
+
+    /// <summary>
+    /// Creates the function for a deployment: the inventory at <paramref name="inventoryUrl"/> (the value of
+    /// <see cref="InventoryUrlVariable"/>), or the <see cref="BuiltInInventoryHandler"/> when it is null or empty.
+    /// </summary>
+    /// <param name="wrapper">The chaos wrapper.</param>
+    /// <param name="inventoryUrl">The inventory base address, or null.</param>
+    /// <exception cref="ArgumentException">The address is not an absolute http or https URL.</exception>
+    public static SampleApiFunction Create(ChaosWrapper wrapper, string? inventoryUrl)
+    {
+        if (string.IsNullOrWhiteSpace(inventoryUrl))
+        {
+            return new SampleApiFunction(wrapper, BuiltInInventoryHandler.BaseAddress, new BuiltInInventoryHandler());
+        }
+
+        if (!Uri.TryCreate(inventoryUrl, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"{InventoryUrlVariable} must be an absolute http or https URL (was \"{inventoryUrl}\")", nameof(inventoryUrl));
+        }
+
+        // Relative paths (inventory/{id}) resolve under the base only when it ends with a slash.
+        return new SampleApiFunction(wrapper, address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"));
     }
 
     /// <summary>The decorated handler: what the Lambda runtime (or the local game day) invokes.</summary>

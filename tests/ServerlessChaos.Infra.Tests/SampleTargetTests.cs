@@ -13,7 +13,11 @@ public sealed class SampleTargetTests(SynthesizedApp app)
 
         function["Handler"]!.GetValue<string>().ShouldBe("sample-api");
         function["Runtime"]!.GetValue<string>().ShouldBe("provided.al2023");
-        function["Environment"]!["Variables"]!["SERVERLESS_CHAOS_PARAMETER"]!.GetValue<string>().ShouldBe("/serverless-chaos/functions/serverless-chaos-sample-api");
+        var variables = function["Environment"]!["Variables"]!.AsObject();
+        variables["SERVERLESS_CHAOS_PARAMETER"]!.GetValue<string>().ShouldBe("/serverless-chaos/functions/serverless-chaos-sample-api");
+        // Exactly what the bootstrap's sample-api handler reads: the wrapper's opt-in and halt parameter; no
+        // SAMPLE_INVENTORY_URL, so the deployed sample answers from its built-in inventory.
+        variables.Select(v => v.Key).ShouldBe(["SERVERLESS_CHAOS_PARAMETER", "SERVERLESS_CHAOS_HALT_PARAMETER"], ignoreOrder: true);
         function["Layers"].ShouldBeNull();
         app.Sample.OfType("AWS::ApiGateway::RestApi").Single().Properties["Name"]!.GetValue<string>().ShouldBe("serverless-chaos-sample-api");
         app.Sample.Template.ResourceCountIs("AWS::ApiGateway::Account", 0);

@@ -75,6 +75,8 @@ public sealed class SampleTargetStack : Stack
         });
         Amazon.CDK.Tags.Of(ApiFunction).Add(TargetTagKey, "sample-api");
 
+        // The bootstrap's sample-api handler reads only the wrapper's variables (set by ChaosTarget below). No
+        // SAMPLE_INVENTORY_URL: the stack deploys no inventory service, so the function uses its built-in inventory.
         ChaosTarget = new ChaosTarget(this, "SampleApiChaos", new ChaosTargetProps
         {
             Function = ApiFunction,

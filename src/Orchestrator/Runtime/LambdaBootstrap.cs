@@ -5,10 +5,14 @@ namespace ServerlessChaos.Orchestrator.Runtime;
 
 /// <summary>
 /// What the <c>bootstrap</c> executable does: read <c>AWS_LAMBDA_RUNTIME_API</c> and <c>_HANDLER</c>, build the
-/// control functions, and serve the chosen step; a start-up failure is posted to <c>/runtime/init/error</c>.
+/// control functions (or the sample target, <c>sample-api</c>), and serve the chosen one; a start-up failure is posted
+/// to <c>/runtime/init/error</c>.
 /// </summary>
 public static class LambdaBootstrap
 {
+    /// <summary>Every handler name the bootstrap serves: the control functions' steps, then the sample target.</summary>
+    public static IReadOnlyList<string> HandlerNames { get; } = [.. ControlFunctions.HandlerNames, SampleApiHost.HandlerName];
+
     /// <summary>Runs until <paramref name="stop"/> is cancelled; returns the process exit code.</summary>
     /// <param name="environment">Reads an environment variable.</param>
     /// <param name="http">The client for the Runtime API.</param>
@@ -30,18 +34,26 @@ public static class LambdaBootstrap
         }
 
         var handlerName = environment("_HANDLER") ?? "";
-        ControlFunctions functions;
+        LambdaHandler handler;
         LambdaRuntimeLoop loop;
         try
         {
-            if (!ControlFunctions.HandlerNames.Contains(handlerName))
+            if (!HandlerNames.Contains(handlerName))
             {
                 throw new ControlFunctionException("Runtime.InvalidHandler",
-                    $"_HANDLER must be one of {string.Join(", ", ControlFunctions.HandlerNames)} (was \"{handlerName}\")");
+                    $"_HANDLER must be one of {string.Join(", ", HandlerNames)} (was \"{handlerName}\")");
             }
 
-            var options = ControlPlaneOptions.FromEnvironment(environment);
-            functions = new ControlFunctions((createBackends ?? BackendsFactory.Create)(options, time), options, time);
+            if (handlerName == SampleApiHost.HandlerName)
+            {
+                handler = SampleApiHost.Create(environment, time);
+            }
+            else
+            {
+                var options = ControlPlaneOptions.FromEnvironment(environment);
+                var functions = new ControlFunctions((createBackends ?? BackendsFactory.Create)(options, time), options, time);
+                handler = (payload, context) => functions.InvokeAsync(handlerName, payload, context.CancellationToken);
+            }
         }
         catch (Exception e)
         {
@@ -51,7 +63,7 @@ public static class LambdaBootstrap
             return 1;
         }
 
-        loop = new LambdaRuntimeLoop(http, api, (payload, context) => functions.InvokeAsync(handlerName, payload, context.CancellationToken), time);
+        loop = new LambdaRuntimeLoop(http, api, handler, time);
         try
         {
             await loop.RunAsync(stop).ConfigureAwait(false);

@@ -109,7 +109,8 @@ public class LambdaRuntimeLoopTests
         var post = (await api.WaitForPostsAsync(1)).Single();
         post.Path.ShouldBe("/2018-06-01/runtime/init/error");
         post.ErrorTypeHeader.ShouldBe("Runtime.InvalidHandler");
-        JsonNode.Parse(post.Body)!["errorMessage"]!.GetValue<string>().ShouldContain("_HANDLER must be one of validate, preflight");
+        JsonNode.Parse(post.Body)!["errorMessage"]!.GetValue<string>().ShouldBe(
+            "_HANDLER must be one of validate, preflight, arm, start, observe, rollback, verify, report, deadletter, cleanup, sample-api (was \"launch-missiles\")");
     }
 
     [Fact]
@@ -142,7 +143,7 @@ public class LambdaRuntimeLoopTests
     }
 
     /// <summary>A Lambda Runtime API: queued invocations are handed out by /next; posts are recorded.</summary>
-    private sealed class FakeRuntimeApi : IAsyncDisposable
+    internal sealed class FakeRuntimeApi : IAsyncDisposable
     {
         public const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:validate";
 
