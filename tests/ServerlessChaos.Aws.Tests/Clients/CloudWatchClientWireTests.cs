@@ -2,6 +2,7 @@ using System.Text.Json;
 using ServerlessChaos.Aws.CloudWatch;
 using ServerlessChaos.Aws.Tests.Support;
 using static ServerlessChaos.Aws.Tests.Support.FakeAwsServer;
+using static ServerlessChaos.Testing.LoopbackServer;
 
 namespace ServerlessChaos.Aws.Tests.Clients;
 

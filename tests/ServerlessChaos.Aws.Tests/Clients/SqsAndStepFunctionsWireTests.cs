@@ -3,6 +3,7 @@ using ServerlessChaos.Aws.Sqs;
 using ServerlessChaos.Aws.StepFunctions;
 using ServerlessChaos.Aws.Tests.Support;
 using static ServerlessChaos.Aws.Tests.Support.FakeAwsServer;
+using static ServerlessChaos.Testing.LoopbackServer;
 
 namespace ServerlessChaos.Aws.Tests.Clients;
 

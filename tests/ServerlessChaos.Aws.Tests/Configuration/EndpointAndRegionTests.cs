@@ -75,7 +75,7 @@ public sealed class EndpointAndRegionTests
     public async Task A_client_built_from_the_environment_uses_the_endpoint_override_and_the_env_credentials()
     {
         await using var server = await FakeAwsServer.StartAsync();
-        server.Reply(FakeAwsServer.Json(200, """{"Parameter":{"Name":"/a","Type":"String","Value":"from-env","Version":1}}"""));
+        server.Reply(LoopbackServer.Json(200, """{"Parameter":{"Name":"/a","Type":"String","Value":"from-env","Version":1}}"""));
         using var env = new FakeEnvironment(
             ("AWS_REGION", "eu-west-3"),
             ("AWS_ACCESS_KEY_ID", "AKIAENV"),

@@ -159,7 +159,7 @@ public sealed class CredentialChainTests : IDisposable
     public async Task Container_credentials_send_the_token_from_the_token_file()
     {
         await using var ecs = await FakeAwsServer.StartAsync();
-        ecs.Reply(FakeAwsServer.Json(200, $$"""{"AccessKeyId":"ASIAECS","SecretAccessKey":"ecs-secret","Token":"ecs-token","Expiration":"{{Now.AddHours(6):yyyy-MM-ddTHH:mm:ssZ}}"}""", contentType: "application/json"));
+        ecs.Reply(LoopbackServer.Json(200, $$"""{"AccessKeyId":"ASIAECS","SecretAccessKey":"ecs-secret","Token":"ecs-token","Expiration":"{{Now.AddHours(6):yyyy-MM-ddTHH:mm:ssZ}}"}""", contentType: "application/json"));
         var tokenFile = _env.WriteHomeFile("ecs-token", "Bearer-abc\n");
         _env.Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", new Uri(ecs.Url, "v2/credentials/uuid").ToString()).Set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile)
             .Set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "ignored-when-a-file-is-set");
@@ -180,7 +180,7 @@ public sealed class CredentialChainTests : IDisposable
     public async Task Container_credentials_use_the_token_variable_when_there_is_no_file()
     {
         await using var ecs = await FakeAwsServer.StartAsync();
-        ecs.Reply(FakeAwsServer.Json(200, """{"AccessKeyId":"ASIAECS","SecretAccessKey":"s","Token":"t"}""", contentType: "application/json"));
+        ecs.Reply(LoopbackServer.Json(200, """{"AccessKeyId":"ASIAECS","SecretAccessKey":"s","Token":"t"}""", contentType: "application/json"));
         _env.Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.Url.ToString()).Set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "plain-token");
 
         await Chain().GetCredentialsAsync();
@@ -202,7 +202,7 @@ public sealed class CredentialChainTests : IDisposable
     public async Task A_malformed_container_document_is_a_clear_error()
     {
         await using var ecs = await FakeAwsServer.StartAsync();
-        ecs.Reply(FakeAwsServer.Json(200, """{"AccessKeyId":"ASIAECS"}""", contentType: "application/json"));
+        ecs.Reply(LoopbackServer.Json(200, """{"AccessKeyId":"ASIAECS"}""", contentType: "application/json"));
         _env.Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.Url.ToString());
 
         var error = await Should.ThrowAsync<AwsCredentialsException>(async () => await Chain().GetCredentialsAsync());

@@ -1,54 +1,29 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ServerlessChaos.Aws.Tests.Support;
 
-/// <summary>A request the fake server received.</summary>
-public sealed record ReceivedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body)
-{
-    public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
-
-    public string? Header(string name) => Headers.TryGetValue(name.ToLowerInvariant(), out var value) ? value : null;
-}
-
 /// <summary>
-/// Kestrel on http://127.0.0.1:0 answering with scripted replies in order (the last one repeats),
-/// recording every request. AWS-shaped replies are written by the tests.
+/// A loopback server answering with scripted replies in order (the last one repeats), recording every
+/// request. AWS-shaped replies are written by the tests.
 /// </summary>
 public sealed class FakeAwsServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackServer _server;
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _replies = new();
     private Func<HttpContext, Task>? _last;
 
-    private FakeAwsServer(WebApplication app)
+    private FakeAwsServer(LoopbackServer server)
     {
-        _app = app;
+        _server = server;
+        server.Handler = HandleAsync;
     }
 
-    public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
+    public ConcurrentQueue<ReceivedRequest> Requests => _server.Requests;
 
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _server.Url;
 
-    public static async Task<FakeAwsServer> StartAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FakeAwsServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Url = new Uri(address.TrimEnd('/') + "/");
-        return server;
-    }
+    public static async Task<FakeAwsServer> StartAsync() => new(await LoopbackServer.StartAsync());
 
     /// <summary>Queues replies, answered in order; the last repeats.</summary>
     public FakeAwsServer Reply(params Func<HttpContext, Task>[] replies)
@@ -60,20 +35,6 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
         return this;
     }
-
-    public static Func<HttpContext, Task> Json(int status, string body, string requestId = "req-1", string contentType = "application/x-amz-json-1.1", params (string Name, string Value)[] headers) =>
-        async context =>
-        {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = contentType;
-            context.Response.Headers["x-amzn-RequestId"] = requestId;
-            foreach (var (name, value) in headers)
-            {
-                context.Response.Headers[name] = value;
-            }
-
-            await context.Response.WriteAsync(body);
-        };
 
     public static Func<HttpContext, Task> Raw(int status, string body, string contentType) =>
         async context =>
@@ -111,21 +72,13 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer);
-        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, buffer.ToArray()));
         if (_replies.TryDequeue(out var reply))
         {
             _last = reply;
         }
 
-        await (_last ?? Json(500, "{\"__type\":\"NoReplyScripted\",\"message\":\"the test scripted no reply\"}"))(context);
+        await (_last ?? LoopbackServer.Json(500, "{\"__type\":\"NoReplyScripted\",\"message\":\"the test scripted no reply\"}"))(context);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

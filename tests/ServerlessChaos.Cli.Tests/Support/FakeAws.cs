@@ -2,13 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ServerlessChaos.Cli.Tests.Support;
 
@@ -18,15 +12,15 @@ namespace ServerlessChaos.Cli.Tests.Support;
 /// </summary>
 internal sealed class FakeAws : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly LoopbackServer server;
 
-    private FakeAws(WebApplication app, Uri endpoint)
+    private FakeAws(LoopbackServer server)
     {
-        this.app = app;
-        Endpoint = endpoint;
+        this.server = server;
+        server.Handler = HandleAsync;
     }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => server.Url;
 
     /// <summary>SSM parameters: name → (value, version).</summary>
     public ConcurrentDictionary<string, (string Value, long Version)> Parameters { get; } = new(StringComparer.Ordinal);
@@ -46,20 +40,7 @@ internal sealed class FakeAws : IAsyncDisposable
     /// <summary>Called for every DescribeExecution, to move an execution along.</summary>
     public Action<FakeExecution>? OnDescribeExecution { get; set; }
 
-    public static async Task<FakeAws> StartAsync()
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddRoutingCore();
-        var app = builder.Build();
-        FakeAws? self = null;
-        app.Run(context => self!.HandleAsync(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new FakeAws(app, new Uri(address));
-        return self;
-    }
+    public static async Task<FakeAws> StartAsync() => new(await LoopbackServer.StartAsync());
 
     public void Put(string name, string value) =>
         Parameters.AddOrUpdate(name, (value, 1), (_, old) => (value, old.Version + 1));
@@ -343,11 +324,7 @@ internal sealed class FakeAws : IAsyncDisposable
         await context.Response.WriteAsync(body.ToJsonString(new JsonSerializerOptions()));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }
 
 internal sealed class FakeExecution

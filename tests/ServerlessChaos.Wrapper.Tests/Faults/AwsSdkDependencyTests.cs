@@ -29,8 +29,8 @@ public class AwsSdkDependencyTests
     [Fact]
     public async Task The_sdk_raises_the_injected_throttling_error_as_its_own_service_exception_without_calling_out()
     {
-        await using var server = await LocalServer.StartAsync();
-        server.Reply = LocalServer.Json(200, "{}", "application/x-amz-json-1.0");
+        await using var server = await LoopbackServer.StartAsync();
+        server.Handler = LoopbackServer.Json(200, "{}", "application/x-amz-json-1.0");
         var harness = new Harness(Documents.Armed("""{"type":"dependency","rate":1,"hosts":["127.0.0.1"],"fault":{"kind":"status","statusCode":400,"errorCode":"ThrottlingException","message":"Rate of requests exceeds the allowed throughput."}}"""));
         using var dynamo = DynamoDb(harness.Wrapper, server.Url);
 
@@ -46,8 +46,8 @@ public class AwsSdkDependencyTests
     [Fact]
     public async Task Outside_the_faults_hosts_the_sdk_call_reaches_the_service()
     {
-        await using var server = await LocalServer.StartAsync();
-        server.Reply = LocalServer.Json(200, """{"Item":{"id":{"S":"1"}}}""", "application/x-amz-json-1.0");
+        await using var server = await LoopbackServer.StartAsync();
+        server.Handler = LoopbackServer.Json(200, """{"Item":{"id":{"S":"1"}}}""", "application/x-amz-json-1.0");
         var harness = new Harness(Documents.Armed("""{"type":"dependency","rate":1,"hosts":["*.amazonaws.com"],"fault":{"kind":"connection"}}"""));
         using var dynamo = DynamoDb(harness.Wrapper, server.Url);
 

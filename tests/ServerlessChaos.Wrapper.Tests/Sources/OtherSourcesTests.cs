@@ -8,8 +8,8 @@ public class OtherSourcesTests
     [Fact]
     public async Task The_extension_source_sends_the_session_token_and_reads_both_parameters()
     {
-        await using var server = await LocalServer.StartAsync();
-        server.Reply = async context =>
+        await using var server = await LoopbackServer.StartAsync();
+        server.Handler = async context =>
         {
             var name = context.Request.Query["name"].ToString();
             if (name == "/serverless-chaos/halt")
@@ -20,7 +20,7 @@ public class OtherSourcesTests
             }
 
             var reply = System.Text.Json.JsonSerializer.Serialize(new { Parameter = new { Name = name, Type = "String", Value = """{"version":1,"enabled":false}""", Version = 7 } });
-            await LocalServer.Json(200, reply, "application/json")(context);
+            await LoopbackServer.Json(200, reply, "application/json")(context);
         };
         using var http = new HttpClient();
         var source = new ExtensionSettingsSource("/serverless-chaos/functions/checkout", endpoint: server.Url, sessionToken: "session-xyz", httpClient: http);
@@ -36,8 +36,8 @@ public class OtherSourcesTests
     [Fact]
     public async Task The_extension_source_fails_on_an_error_that_is_not_a_missing_parameter()
     {
-        await using var server = await LocalServer.StartAsync();
-        server.Reply = LocalServer.Json(500, "internal");
+        await using var server = await LoopbackServer.StartAsync();
+        server.Handler = LoopbackServer.Json(500, "internal");
         using var http = new HttpClient();
         var source = new ExtensionSettingsSource("/p", null, server.Url, "t", http);
 

@@ -67,9 +67,9 @@ public class SsmWireTests
     [Fact]
     public async Task Settings_and_halt_are_read_in_one_signed_GetParameters_call()
     {
-        await using var server = await LocalServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var (wrapper, clock, _) = Wrapper(server.Url);
-        server.Reply = LocalServer.Json(200, GetParametersReply(ArmedStatus(clock)));
+        server.Handler = LoopbackServer.Json(200, GetParametersReply(ArmedStatus(clock)));
 
         var response = await Invoke(wrapper);
 
@@ -77,16 +77,16 @@ public class SsmWireTests
         var request = server.Requests.ShouldHaveSingleItem();
         request.Headers["x-amz-target"].ShouldBe("AmazonSSM.GetParameters");
         request.Headers["authorization"].ShouldStartWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/");
-        using var body = JsonDocument.Parse(request.Body);
+        using var body = JsonDocument.Parse(request.BodyText);
         body.RootElement.GetProperty("Names").EnumerateArray().Select(n => n.GetString()).ShouldBe([Parameter, Halt]);
     }
 
     [Fact]
     public async Task The_halt_parameter_in_the_same_reply_stops_injection()
     {
-        await using var server = await LocalServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var (wrapper, clock, _) = Wrapper(server.Url);
-        server.Reply = LocalServer.Json(200, GetParametersReply(ArmedStatus(clock), """{"halted":true}"""));
+        server.Handler = LoopbackServer.Json(200, GetParametersReply(ArmedStatus(clock), """{"halted":true}"""));
 
         (await Invoke(wrapper)).StatusCode.ShouldBe(200);
     }
@@ -94,9 +94,9 @@ public class SsmWireTests
     [Fact]
     public async Task A_missing_parameter_is_disarmed()
     {
-        await using var server = await LocalServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var (wrapper, _, log) = Wrapper(server.Url);
-        server.Reply = LocalServer.Json(200, GetParametersReply(null));
+        server.Handler = LoopbackServer.Json(200, GetParametersReply(null));
 
         (await Invoke(wrapper)).Body.ShouldBe("own");
         log.ToString().ShouldBeEmpty();
@@ -109,9 +109,9 @@ public class SsmWireTests
     [InlineData(200, """<html>not json</html>""", "")]
     public async Task Throttling_server_errors_and_malformed_replies_leave_the_handler_answering(int status, string reply, string logged)
     {
-        await using var server = await LocalServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var (wrapper, _, log) = Wrapper(server.Url);
-        server.Reply = LocalServer.Json(status, reply);
+        server.Handler = LoopbackServer.Json(status, reply);
 
         var response = await Invoke(wrapper);
 
@@ -140,13 +140,13 @@ public class SsmWireTests
     [Fact]
     public async Task A_reply_slower_than_the_budget_does_not_hold_the_invocation()
     {
-        await using var server = await LocalServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var (wrapper, clock, _) = Wrapper(server.Url);
         var release = new TaskCompletionSource();
-        server.Reply = async context =>
+        server.Handler = async context =>
         {
             await release.Task;
-            await LocalServer.Json(200, GetParametersReply(ArmedStatus(clock)))(context);
+            await LoopbackServer.Json(200, GetParametersReply(ArmedStatus(clock)))(context);
         };
 
         var invocation = Invoke(wrapper);
@@ -175,12 +175,12 @@ public class SsmWireTests
     [Fact]
     public async Task After_a_failure_the_last_good_settings_stay_and_reads_back_off()
     {
-        await using var server = await LocalServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
         var (wrapper, clock, _) = Wrapper(server.Url);
-        server.Reply = LocalServer.Json(200, GetParametersReply(ArmedStatus(clock)));
+        server.Handler = LoopbackServer.Json(200, GetParametersReply(ArmedStatus(clock)));
         (await Invoke(wrapper)).StatusCode.ShouldBe(503);
 
-        server.Reply = LocalServer.Json(400, """{"__type":"ThrottlingException","message":"Rate exceeded"}""");
+        server.Handler = LoopbackServer.Json(400, """{"__type":"ThrottlingException","message":"Rate exceeded"}""");
         clock.Advance(TimeSpan.FromSeconds(5));
         (await Invoke(wrapper)).StatusCode.ShouldBe(503);
         server.Requests.Count.ShouldBe(2);

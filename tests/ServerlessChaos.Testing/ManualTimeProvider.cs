@@ -1,13 +1,13 @@
-namespace ServerlessChaos.Cli.Tests.Support;
+namespace ServerlessChaos.Testing;
 
-/// <summary>A clock that moves only when a test advances it; its timers fire as it passes their due time.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+/// <summary>A clock that moves only when a test advances it; its timers fire, in order, as it passes their due time.</summary>
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock gate = new();
     private readonly List<ManualTimer> timers = [];
     private DateTimeOffset now;
 
-    public ManualTimeProvider(DateTimeOffset start) => now = start;
+    public ManualTimeProvider(DateTimeOffset? start = null) => now = start ?? new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -17,6 +17,7 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    // Timestamps follow the manual clock too, so elapsed-time measurements are deterministic.
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
