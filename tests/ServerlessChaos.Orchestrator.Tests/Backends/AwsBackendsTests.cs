@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using ServerlessChaos.Aws.Credentials;
 using ServerlessChaos.Aws.Http;
@@ -9,7 +8,6 @@ using ServerlessChaos.Aws.Sqs;
 using ServerlessChaos.Aws.Ssm;
 using ServerlessChaos.Orchestrator.Backends;
 using ServerlessChaos.Orchestrator.Backends.Aws;
-using ServerlessChaos.Orchestrator.Tests.Support;
 
 namespace ServerlessChaos.Orchestrator.Tests.Backends;
 
@@ -18,10 +16,16 @@ public class AwsBackendsTests
 {
     private readonly ConcurrentQueue<(string Target, JsonObject Body)> calls = new();
 
-    private async Task<(WebApplication App, AwsClientOptions Options)> StartAsync()
+    private async Task<(LoopbackServer App, AwsClientOptions Options)> StartAsync()
     {
-        var (app, url) = await Loopback.StartAsync(a => a.MapPost("/", async (HttpContext http) =>
+        var app = await LoopbackServer.StartAsync(async http =>
         {
+            if (!HttpMethods.IsPost(http.Request.Method) || http.Request.Path != "/")
+            {
+                http.Response.StatusCode = 404;
+                return;
+            }
+
             var target = http.Request.Headers["X-Amz-Target"].ToString();
             var body = (await JsonNode.ParseAsync(http.Request.Body))!.AsObject();
             calls.Enqueue((target, body));
@@ -40,12 +44,12 @@ public class AwsBackendsTests
             http.Response.StatusCode = status;
             http.Response.ContentType = "application/x-amz-json-1.1";
             await http.Response.WriteAsync(reply);
-        }));
+        });
         var options = new AwsClientOptions
         {
             Region = "us-east-1",
             Credentials = new StaticCredentialsProvider("AKIDEXAMPLE", "secret"),
-            Endpoint = url,
+            Endpoint = app.Url,
             Retry = new AwsRetryOptions { MaxAttempts = 1 },
         };
         return (app, options);

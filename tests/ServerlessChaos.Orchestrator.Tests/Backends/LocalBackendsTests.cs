@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using ServerlessChaos.Orchestrator.Backends.Local;
 using ServerlessChaos.Orchestrator.Backends.Probes;
 using ServerlessChaos.Orchestrator.Experiments;
-using ServerlessChaos.Orchestrator.Tests.Support;
 
 namespace ServerlessChaos.Orchestrator.Tests.Backends;
 
@@ -14,8 +12,8 @@ public class LocalBackendsTests
     public async Task The_parameter_store_file_is_shared_and_deleting_a_missing_parameter_succeeds()
     {
         var folder = Path.Combine(Path.GetTempPath(), "sc-orch-tests", Guid.NewGuid().ToString("N"));
-        var a = new LocalBackends(folder, new ManualClock());
-        var b = new LocalBackends(folder, new ManualClock());
+        var a = new LocalBackends(folder, new ManualTimeProvider());
+        var b = new LocalBackends(folder, new ManualTimeProvider());
         await a.Parameters.PutAsync("/x", "1", default);
         (await b.Parameters.GetAsync("/x", default)).ShouldBe("1");
         await b.Parameters.DeleteAsync("/x", default);
@@ -40,7 +38,7 @@ public class LocalBackendsTests
     public async Task The_dead_letter_file_holds_one_json_line_per_message()
     {
         var file = Path.Combine(Path.GetTempPath(), "sc-orch-tests", Guid.NewGuid().ToString("N"), "dlq.jsonl");
-        var queue = new FileDeadLetterQueue(file, new ManualClock());
+        var queue = new FileDeadLetterQueue(file, new ManualTimeProvider());
         var first = await queue.SendAsync("""{"n":1}""", default);
         await queue.SendAsync("""{"n":2}""", default);
         File.ReadAllLines(file).Length.ShouldBe(2);
@@ -56,8 +54,14 @@ public class LocalBackendsTests
     public async Task The_probe_sends_its_variant_and_counts_statuses(string variant, string? expectedAuthorization, string expectedBody)
     {
         var seen = new List<(string? Authorization, string Body)>();
-        var (app, baseUrl) = await Loopback.StartAsync(a => a.MapPost("/items", async (HttpContext http) =>
+        await using var app = await LoopbackServer.StartAsync(async http =>
         {
+            if (!HttpMethods.IsPost(http.Request.Method) || http.Request.Path != "/items")
+            {
+                http.Response.StatusCode = 404;
+                return;
+            }
+
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
             string? auth = http.Request.Headers.Authorization.Count > 0 ? http.Request.Headers.Authorization.ToString() : null;
@@ -67,8 +71,8 @@ public class LocalBackendsTests
             }
 
             http.Response.StatusCode = auth == "Bearer good" && body.StartsWith("{\"ok\"") ? 200 : auth is null ? 401 : 500;
-        }));
-        await using var _ = app;
+        });
+        var baseUrl = app.Url;
         var url = new Uri(baseUrl, "/items").ToString();
         var probe = new HttpLoadFault
         {

@@ -1,14 +1,13 @@
 using ServerlessChaos.Orchestrator.Backends;
 using ServerlessChaos.Orchestrator.Backends.Local;
-using ServerlessChaos.Orchestrator.Tests.Support;
 
 namespace ServerlessChaos.Orchestrator.Tests.Backends;
 
 public class LocalFisEngineTests
 {
-    private static (LocalFisEngine Engine, ManualClock Clock) Create(string? file = null)
+    private static (LocalFisEngine Engine, ManualTimeProvider Clock) Create(string? file = null)
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         var engine = new LocalFisEngine(clock, file);
         engine.AddTemplate(new LocalFisTemplate
         {

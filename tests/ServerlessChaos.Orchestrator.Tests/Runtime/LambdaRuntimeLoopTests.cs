@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using ServerlessChaos.Orchestrator.Backends.Local;
 using ServerlessChaos.Orchestrator.Runtime;
@@ -16,7 +15,7 @@ public class LambdaRuntimeLoopTests
     public async Task Several_invocations_are_served_in_one_process_with_their_responses()
     {
         await using var api = await FakeRuntimeApi.StartAsync();
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         api.Enqueue("r1", """{"n":1}""", clock.GetUtcNow().AddSeconds(30));
         api.Enqueue("r2", """{"n":2}""", clock.GetUtcNow().AddSeconds(30));
         api.Enqueue("r3", """{"n":3}""", clock.GetUtcNow().AddSeconds(30));
@@ -44,7 +43,7 @@ public class LambdaRuntimeLoopTests
     public async Task A_handler_error_is_posted_with_its_error_type_and_the_loop_goes_on()
     {
         await using var api = await FakeRuntimeApi.StartAsync();
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         api.Enqueue("bad", "{}", clock.GetUtcNow().AddSeconds(30));
         api.Enqueue("good", "{}", clock.GetUtcNow().AddSeconds(30));
         var loop = new LambdaRuntimeLoop(api.Http, api.Address, (_, context) => context.AwsRequestId == "bad"
@@ -70,7 +69,7 @@ public class LambdaRuntimeLoopTests
     public async Task The_deadline_is_honoured_remaining_time_comes_from_the_clock_and_a_late_handler_gets_an_error()
     {
         await using var api = await FakeRuntimeApi.StartAsync();
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         api.Enqueue("slow", "{}", clock.GetUtcNow().AddSeconds(10));
         var started = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -103,7 +102,7 @@ public class LambdaRuntimeLoopTests
         await using var api = await FakeRuntimeApi.StartAsync();
         var env = new Dictionary<string, string?> { ["AWS_LAMBDA_RUNTIME_API"] = api.Address, ["_HANDLER"] = "launch-missiles" };
 
-        var exit = await LambdaBootstrap.RunAsync(n => env.GetValueOrDefault(n), api.Http, new ManualClock(), createBackends: null, CancellationToken.None);
+        var exit = await LambdaBootstrap.RunAsync(n => env.GetValueOrDefault(n), api.Http, new ManualTimeProvider(), createBackends: null, CancellationToken.None);
 
         exit.ShouldBe(1);
         var post = (await api.WaitForPostsAsync(1)).Single();
@@ -125,7 +124,7 @@ public class LambdaRuntimeLoopTests
             ["SERVERLESS_CHAOS_BACKEND"] = "local",
             ["SERVERLESS_CHAOS_LOCAL_STATE"] = folder,
         };
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         var input = new JsonObject { ["input"] = new Scenario().Experiment(), ["execution"] = new JsonObject { ["id"] = "arn:x", ["name"] = "e1" } };
         api.Enqueue("v1", input.ToJsonString(), clock.GetUtcNow().AddSeconds(30));
         api.Enqueue("v2", """{"input":{"name":"x"},"execution":{"id":"arn:x","name":"e2"}}""", clock.GetUtcNow().AddSeconds(30));
@@ -149,7 +148,7 @@ public class LambdaRuntimeLoopTests
 
         private readonly Channel<(string Id, string Payload, DateTimeOffset Deadline)> invocations = Channel.CreateUnbounded<(string, string, DateTimeOffset)>();
         private readonly Channel<Post> posts = Channel.CreateUnbounded<Post>();
-        private WebApplication app = null!;
+        private LoopbackServer server = null!;
 
         public string Address { get; private set; } = "";
 
@@ -158,9 +157,10 @@ public class LambdaRuntimeLoopTests
         public static async Task<FakeRuntimeApi> StartAsync()
         {
             var api = new FakeRuntimeApi();
-            (api.app, var url) = await Loopback.StartAsync(app =>
+            api.server = await LoopbackServer.StartAsync(async http =>
             {
-                app.MapGet("/2018-06-01/runtime/invocation/next", async (HttpContext http) =>
+                var path = http.Request.Path.Value ?? "";
+                if (HttpMethods.IsGet(http.Request.Method) && path == "/2018-06-01/runtime/invocation/next")
                 {
                     var (id, payload, deadline) = await api.invocations.Reader.ReadAsync(http.RequestAborted);
                     http.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = id;
@@ -168,16 +168,20 @@ public class LambdaRuntimeLoopTests
                     http.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = FunctionArn;
                     http.Response.Headers["Lambda-Runtime-Trace-Id"] = "Root=1-0-0";
                     await http.Response.WriteAsync(payload);
-                });
-                app.MapPost("/2018-06-01/runtime/{**rest}", async (HttpContext http) =>
+                }
+                else if (HttpMethods.IsPost(http.Request.Method) && path.StartsWith("/2018-06-01/runtime/", StringComparison.Ordinal))
                 {
                     using var reader = new StreamReader(http.Request.Body);
                     var body = await reader.ReadToEndAsync();
                     await api.posts.Writer.WriteAsync(new Post(http.Request.Path, body, http.Request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault()));
                     http.Response.StatusCode = 202;
-                });
+                }
+                else
+                {
+                    http.Response.StatusCode = 404;
+                }
             });
-            api.Address = $"{url.Host}:{url.Port}";
+            api.Address = $"{api.server.Url.Host}:{api.server.Url.Port}";
             return api;
         }
 
@@ -197,8 +201,7 @@ public class LambdaRuntimeLoopTests
 
         public async ValueTask DisposeAsync()
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await server.DisposeAsync();
             Http.Dispose();
         }
 

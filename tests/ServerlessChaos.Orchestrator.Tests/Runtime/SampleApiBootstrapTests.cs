@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using ServerlessChaos.Orchestrator.Runtime;
-using ServerlessChaos.Orchestrator.Tests.Support;
 using FakeRuntimeApi = ServerlessChaos.Orchestrator.Tests.Runtime.LambdaRuntimeLoopTests.FakeRuntimeApi;
 
 namespace ServerlessChaos.Orchestrator.Tests.Runtime;
@@ -41,7 +39,7 @@ public class SampleApiBootstrapTests
         ["isBase64Encoded"] = false,
     }.ToJsonString();
 
-    private static async Task<List<FakeRuntimeApi.Post>> ServeAsync(FakeRuntimeApi api, Dictionary<string, string?> env, ManualClock clock, params (string Id, string Path)[] invocations)
+    private static async Task<List<FakeRuntimeApi.Post>> ServeAsync(FakeRuntimeApi api, Dictionary<string, string?> env, ManualTimeProvider clock, params (string Id, string Path)[] invocations)
     {
         env["AWS_LAMBDA_RUNTIME_API"] = api.Address;
         env["_HANDLER"] = "sample-api";
@@ -85,19 +83,27 @@ public class SampleApiBootstrapTests
     {
         await using var api = await FakeRuntimeApi.StartAsync();
         var inventoryPaths = new List<string>();
-        var (inventory, url) = await Loopback.StartAsync(app => app.MapGet("/base/inventory/{id}", (string id, HttpContext http) =>
+        const string InventoryPrefix = "/base/inventory/";
+        await using var inventory = await LoopbackServer.StartAsync(async http =>
         {
-            lock (inventoryPaths)
+            var path = http.Request.Path.Value ?? "";
+            if (!HttpMethods.IsGet(http.Request.Method) || !path.StartsWith(InventoryPrefix, StringComparison.Ordinal) || path.Length == InventoryPrefix.Length || path.IndexOf('/', InventoryPrefix.Length) >= 0)
             {
-                inventoryPaths.Add(http.Request.Path);
+                http.Response.StatusCode = 404;
+                return;
             }
 
-            return Results.Json(new { sku = "REAL-" + id, available = 7 });
-        }));
-        await using var _ = inventory;
+            lock (inventoryPaths)
+            {
+                inventoryPaths.Add(path);
+            }
+
+            await http.Response.WriteAsJsonAsync(new { sku = "REAL-" + Uri.UnescapeDataString(path[InventoryPrefix.Length..]), available = 7 });
+        });
+        var url = inventory.Url;
         var env = new Dictionary<string, string?> { ["SAMPLE_INVENTORY_URL"] = new Uri(url, "/base").AbsoluteUri };
 
-        var posts = await WithProcessEnvironment(new(), () => ServeAsync(api, env, new ManualClock(), ("o1", "/orders/42"), ("h1", "/health")));
+        var posts = await WithProcessEnvironment(new(), () => ServeAsync(api, env, new ManualTimeProvider(), ("o1", "/orders/42"), ("h1", "/health")));
 
         posts[0].Path.ShouldBe("/2018-06-01/runtime/invocation/o1/response");
         var response = JsonNode.Parse(posts[0].Body)!;
@@ -117,7 +123,7 @@ public class SampleApiBootstrapTests
     {
         await using var api = await FakeRuntimeApi.StartAsync();
 
-        var posts = await WithProcessEnvironment(new(), () => ServeAsync(api, new Dictionary<string, string?>(), new ManualClock(), ("o1", "/orders/abc")));
+        var posts = await WithProcessEnvironment(new(), () => ServeAsync(api, new Dictionary<string, string?>(), new ManualTimeProvider(), ("o1", "/orders/abc")));
 
         var response = JsonNode.Parse(posts.Single().Body)!;
         response["statusCode"]!.GetValue<int>().ShouldBe(200);
@@ -130,11 +136,17 @@ public class SampleApiBootstrapTests
     public async Task Armed_settings_from_SSM_inject_the_status_code_with_the_chaos_header()
     {
         await using var api = await FakeRuntimeApi.StartAsync();
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         var settings = $$"""{"version":1,"enabled":true,"expiresAt":"{{clock.GetUtcNow().AddHours(1):O}}","faults":[{"type":"statusCode","rate":1,"statusCode":503,"body":"{\"message\":\"injected\"}"}]}""";
         var ssmCalls = new List<(string? Target, string Body)>();
-        var (ssm, ssmUrl) = await Loopback.StartAsync(app => app.MapPost("/", async (HttpContext http) =>
+        await using var ssm = await LoopbackServer.StartAsync(async http =>
         {
+            if (!HttpMethods.IsPost(http.Request.Method) || http.Request.Path != "/")
+            {
+                http.Response.StatusCode = 404;
+                return;
+            }
+
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
             lock (ssmCalls)
@@ -148,8 +160,8 @@ public class SampleApiBootstrapTests
                 Parameters = new[] { new { Name = Parameter, Type = "String", Value = settings, Version = 1 } },
                 InvalidParameters = new[] { Halt },
             }));
-        }));
-        await using var _ = ssm;
+        });
+        var ssmUrl = ssm.Url;
         var processEnv = new Dictionary<string, string?>
         {
             ["SERVERLESS_CHAOS_PARAMETER"] = Parameter,
@@ -182,7 +194,7 @@ public class SampleApiBootstrapTests
             ["SAMPLE_INVENTORY_URL"] = "inventory.internal",
         };
 
-        var exit = await WithProcessEnvironment(new(), () => LambdaBootstrap.RunAsync(n => env.GetValueOrDefault(n), api.Http, new ManualClock(), createBackends: null, CancellationToken.None));
+        var exit = await WithProcessEnvironment(new(), () => LambdaBootstrap.RunAsync(n => env.GetValueOrDefault(n), api.Http, new ManualTimeProvider(), createBackends: null, CancellationToken.None));
 
         exit.ShouldBe(1);
         var post = (await api.WaitForPostsAsync(1)).Single();

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using ServerlessChaos.Orchestrator.Tests.Support;
 
@@ -12,13 +11,20 @@ public class ProbeAndRecoveryTests(StateMachineFixture fixture)
     public async Task A_probe_that_gets_5xx_where_401_belonged_makes_the_experiment_deviate()
     {
         var requests = 0;
-        var (app, url) = await Loopback.StartAsync(a => a.MapPost("/checkout", (HttpContext http) =>
+        await using var app = await LoopbackServer.StartAsync(http =>
         {
+            if (!HttpMethods.IsPost(http.Request.Method) || http.Request.Path != "/checkout")
+            {
+                http.Response.StatusCode = 404;
+                return Task.CompletedTask;
+            }
+
             // The classic finding: a missing token crashes the handler instead of answering 401.
             Interlocked.Increment(ref requests);
             http.Response.StatusCode = http.Request.Headers.Authorization.Count == 0 ? 502 : 200;
-        }));
-        await using var _ = app;
+            return Task.CompletedTask;
+        });
+        var url = app.Url;
         using var scenario = new Scenario();
         var experiment = scenario.Experiment(withFis: false);
         experiment["faults"]!.AsArray().Add(new JsonObject

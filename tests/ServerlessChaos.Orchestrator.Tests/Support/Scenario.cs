@@ -44,7 +44,7 @@ public sealed class Scenario : IDisposable
 
     public string Name { get; }
 
-    public ManualClock Clock { get; } = new();
+    public ManualTimeProvider Clock { get; } = new();
 
     public LocalBackends Local { get; }
 
