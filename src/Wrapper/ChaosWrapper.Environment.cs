@@ -1,3 +1,4 @@
+using ServerlessChaos.Aws.Configuration;
 using ServerlessChaos.Aws.Http;
 using ServerlessChaos.Aws.Ssm;
 using ServerlessChaos.Wrapper.Settings;
@@ -33,13 +34,17 @@ public sealed partial class ChaosWrapper
     /// parameter in <c>SERVERLESS_CHAOS_PARAMETER</c> (or a file in <c>SERVERLESS_CHAOS_SETTINGS_FILE</c>, or inline
     /// settings in <c>SERVERLESS_CHAOS_SETTINGS</c>). A broken environment (no region, say) means no chaos and one log line.
     /// </summary>
-    public static ChaosWrapper FromEnvironment(ChaosOptions? options = null)
+    /// <param name="options">Clock, randomness, TTLs and the rest; defaults to <see cref="ChaosOptions"/>' defaults.</param>
+    /// <param name="environment">Where the variables come from (the SSM client's region, credentials and endpoint too);
+    /// defaults to the process environment. A host with its own environment reader passes it here.</param>
+    public static ChaosWrapper FromEnvironment(ChaosOptions? options = null, IAwsEnvironment? environment = null)
     {
         options ??= new ChaosOptions();
+        environment ??= SystemAwsEnvironment.Instance;
         IChaosSettingsSource? source = null;
         try
         {
-            source = SourceFromEnvironment(options);
+            source = SourceFromEnvironment(options, environment);
         }
         catch (Exception ex)
         {
@@ -50,18 +55,18 @@ public sealed partial class ChaosWrapper
         return new ChaosWrapper(source, options);
     }
 
-    private static IChaosSettingsSource? SourceFromEnvironment(ChaosOptions options)
+    private static IChaosSettingsSource? SourceFromEnvironment(ChaosOptions options, IAwsEnvironment environment)
     {
-        var parameter = Environment.GetEnvironmentVariable(ParameterVariable);
-        var halt = Environment.GetEnvironmentVariable(HaltParameterVariable) is { Length: > 0 } configured ? configured : HaltValue.DefaultParameterName;
+        var parameter = environment.GetVariable(ParameterVariable);
+        var halt = environment.GetVariable(HaltParameterVariable) is { Length: > 0 } configured ? configured : HaltValue.DefaultParameterName;
         if (!string.IsNullOrWhiteSpace(parameter))
         {
-            if (string.Equals(Environment.GetEnvironmentVariable(SourceVariable), "extension", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(environment.GetVariable(SourceVariable), "extension", StringComparison.OrdinalIgnoreCase))
             {
-                return new ExtensionSettingsSource(parameter, halt);
+                return new ExtensionSettingsSource(parameter, halt, sessionToken: environment.GetVariable("AWS_SESSION_TOKEN"));
             }
 
-            var fromEnvironment = AwsClientOptions.FromEnvironment();
+            var fromEnvironment = AwsClientOptions.FromEnvironment(environment);
             var client = new SsmClient(new AwsClientOptions
             {
                 Region = fromEnvironment.Region,
@@ -76,13 +81,13 @@ public sealed partial class ChaosWrapper
             return new SsmSettingsSource(client, parameter, halt);
         }
 
-        if (Environment.GetEnvironmentVariable(SettingsFileVariable) is { Length: > 0 } file)
+        if (environment.GetVariable(SettingsFileVariable) is { Length: > 0 } file)
         {
             return new FileSettingsSource(file);
         }
 
-        return Environment.GetEnvironmentVariable(EnvironmentSettingsSource.DefaultVariable) is { Length: > 0 }
-            ? new EnvironmentSettingsSource()
+        return environment.GetVariable(EnvironmentSettingsSource.DefaultVariable) is { Length: > 0 }
+            ? new EnvironmentSettingsSource(read: environment.GetVariable)
             : null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ServerlessChaos.Aws.Configuration;
 using ServerlessChaos.Samples.SampleApi;
 using ServerlessChaos.Wrapper;
 using SampleLambdaContext = ServerlessChaos.Samples.SampleApi.LambdaContext;
@@ -16,7 +17,7 @@ public static class SampleApiHost
 
     /// <summary>
     /// Builds the handler. The wrapper comes from its own environment factory (<c>SERVERLESS_CHAOS_PARAMETER</c>
-    /// opts in; settings read from SSM), which reads the process environment; the inventory address comes from
+    /// opts in; settings read from SSM), reading the same <paramref name="environment"/>; the inventory address comes from
     /// <see cref="SampleApiFunction.InventoryUrlVariable"/> (unset: the built-in inventory).
     /// </summary>
     /// <param name="environment">Reads an environment variable.</param>
@@ -26,7 +27,7 @@ public static class SampleApiHost
     {
         ArgumentNullException.ThrowIfNull(environment);
         var functionName = environment("AWS_LAMBDA_FUNCTION_NAME");
-        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = time, FunctionName = functionName });
+        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = time, FunctionName = functionName }, new VariablesAwsEnvironment(environment));
 
         // Lives as long as the process, like any Lambda handler's clients.
         var function = SampleApiFunction.Create(wrapper, environment(SampleApiFunction.InventoryUrlVariable));

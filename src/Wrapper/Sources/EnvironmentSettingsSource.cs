@@ -8,12 +8,17 @@ public sealed class EnvironmentSettingsSource : IChaosSettingsSource
 
     private readonly string _variable;
     private readonly string? _haltVariable;
+    private readonly Func<string, string?> _read;
 
     /// <summary>Reads the document from <paramref name="variable"/> and, optionally, the halt value from <paramref name="haltVariable"/>.</summary>
-    public EnvironmentSettingsSource(string variable = DefaultVariable, string? haltVariable = null)
+    /// <param name="variable">The variable holding the settings document.</param>
+    /// <param name="haltVariable">The variable holding the halt value, if any.</param>
+    /// <param name="read">Reads a variable; defaults to the process environment.</param>
+    public EnvironmentSettingsSource(string variable = DefaultVariable, string? haltVariable = null, Func<string, string?>? read = null)
     {
         _variable = variable;
         _haltVariable = haltVariable;
+        _read = read ?? Environment.GetEnvironmentVariable;
     }
 
     /// <inheritdoc />
@@ -22,6 +27,6 @@ public sealed class EnvironmentSettingsSource : IChaosSettingsSource
     /// <inheritdoc />
     public ValueTask<SettingsDocument> FetchAsync(CancellationToken cancellationToken) =>
         new(new SettingsDocument(
-            Environment.GetEnvironmentVariable(_variable),
-            _haltVariable is null ? null : Environment.GetEnvironmentVariable(_haltVariable)));
+            _read(_variable),
+            _haltVariable is null ? null : _read(_haltVariable)));
 }

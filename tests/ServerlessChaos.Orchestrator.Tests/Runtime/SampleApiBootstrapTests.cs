@@ -6,28 +6,12 @@ using FakeRuntimeApi = ServerlessChaos.Orchestrator.Tests.Runtime.LambdaRuntimeL
 
 namespace ServerlessChaos.Orchestrator.Tests.Runtime;
 
-/// <summary>
-/// The wrapper's environment factory reads the process environment, so these tests set it; the collection runs on
-/// its own, after the parallel ones, so no other test sees those variables.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessEnvironmentCollection
-{
-    public const string Name = "process environment";
-}
-
 /// <summary>The bootstrap with <c>_HANDLER=sample-api</c> against a local Runtime API, inventory and SSM on 127.0.0.1.</summary>
-[Collection(ProcessEnvironmentCollection.Name)]
 public class SampleApiBootstrapTests
 {
     private const string Parameter = "/serverless-chaos/functions/sample-api";
     private const string Halt = "/serverless-chaos/halt";
 
-    private static readonly string[] WrapperVariables =
-    [
-        "SERVERLESS_CHAOS_PARAMETER", "SERVERLESS_CHAOS_HALT_PARAMETER", "SERVERLESS_CHAOS_SOURCE", "SERVERLESS_CHAOS_SETTINGS_FILE",
-        "SERVERLESS_CHAOS_SETTINGS", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_SSM",
-    ];
 
     private static string GetEvent(string path) => new JsonObject
     {
@@ -57,27 +41,6 @@ public class SampleApiBootstrapTests
         return posts;
     }
 
-    private static async Task<T> WithProcessEnvironment<T>(Dictionary<string, string?> values, Func<Task<T>> body)
-    {
-        var saved = WrapperVariables.ToDictionary(n => n, Environment.GetEnvironmentVariable);
-        try
-        {
-            foreach (var name in WrapperVariables)
-            {
-                Environment.SetEnvironmentVariable(name, values.GetValueOrDefault(name));
-            }
-
-            return await body();
-        }
-        finally
-        {
-            foreach (var (name, value) in saved)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
-    }
-
     [Fact]
     public async Task An_API_Gateway_event_is_answered_with_a_200_proxy_response_from_the_configured_inventory()
     {
@@ -103,7 +66,7 @@ public class SampleApiBootstrapTests
         var url = inventory.Url;
         var env = new Dictionary<string, string?> { ["SAMPLE_INVENTORY_URL"] = new Uri(url, "/base").AbsoluteUri };
 
-        var posts = await WithProcessEnvironment(new(), () => ServeAsync(api, env, new ManualTimeProvider(), ("o1", "/orders/42"), ("h1", "/health")));
+        var posts = await ServeAsync(api, env, new ManualTimeProvider(), ("o1", "/orders/42"), ("h1", "/health"));
 
         posts[0].Path.ShouldBe("/2018-06-01/runtime/invocation/o1/response");
         var response = JsonNode.Parse(posts[0].Body)!;
@@ -123,7 +86,7 @@ public class SampleApiBootstrapTests
     {
         await using var api = await FakeRuntimeApi.StartAsync();
 
-        var posts = await WithProcessEnvironment(new(), () => ServeAsync(api, new Dictionary<string, string?>(), new ManualTimeProvider(), ("o1", "/orders/abc")));
+        var posts = await ServeAsync(api, new Dictionary<string, string?>(), new ManualTimeProvider(), ("o1", "/orders/abc"));
 
         var response = JsonNode.Parse(posts.Single().Body)!;
         response["statusCode"]!.GetValue<int>().ShouldBe(200);
@@ -162,7 +125,7 @@ public class SampleApiBootstrapTests
             }));
         });
         var ssmUrl = ssm.Url;
-        var processEnv = new Dictionary<string, string?>
+        var env = new Dictionary<string, string?>
         {
             ["SERVERLESS_CHAOS_PARAMETER"] = Parameter,
             ["AWS_REGION"] = "us-east-1",
@@ -171,7 +134,7 @@ public class SampleApiBootstrapTests
             ["AWS_ENDPOINT_URL_SSM"] = ssmUrl.AbsoluteUri,
         };
 
-        var posts = await WithProcessEnvironment(processEnv, () => ServeAsync(api, new Dictionary<string, string?>(), clock, ("o1", "/orders/42")));
+        var posts = await ServeAsync(api, env, clock, ("o1", "/orders/42"));
 
         posts.Single().Path.ShouldBe("/2018-06-01/runtime/invocation/o1/response");
         var response = JsonNode.Parse(posts.Single().Body)!;
@@ -194,7 +157,7 @@ public class SampleApiBootstrapTests
             ["SAMPLE_INVENTORY_URL"] = "inventory.internal",
         };
 
-        var exit = await WithProcessEnvironment(new(), () => LambdaBootstrap.RunAsync(n => env.GetValueOrDefault(n), api.Http, new ManualTimeProvider(), createBackends: null, CancellationToken.None));
+        var exit = await LambdaBootstrap.RunAsync(n => env.GetValueOrDefault(n), api.Http, new ManualTimeProvider(), createBackends: null, CancellationToken.None);
 
         exit.ShouldBe(1);
         var post = (await api.WaitForPostsAsync(1)).Single();

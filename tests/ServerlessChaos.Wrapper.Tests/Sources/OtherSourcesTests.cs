@@ -65,18 +65,30 @@ public class OtherSourcesTests
     }
 
     [Fact]
-    public async Task The_environment_source_reads_the_named_variable()
+    public async Task The_environment_source_reads_the_named_variables_through_its_reader()
     {
-        var name = $"SERVERLESS_CHAOS_TEST_{Guid.NewGuid():N}";
-        Environment.SetEnvironmentVariable(name, Documents.Disarmed);
-        try
+        var variables = new Dictionary<string, string?> { ["CHAOS_SETTINGS"] = Documents.Disarmed, ["CHAOS_HALT"] = "true" };
+        var source = new EnvironmentSettingsSource("CHAOS_SETTINGS", "CHAOS_HALT", read: variables.GetValueOrDefault);
+
+        (await source.FetchAsync(CancellationToken.None)).ShouldBe(new SettingsDocument(Documents.Disarmed, "true"));
+
+        variables["CHAOS_HALT"] = null;
+        (await source.FetchAsync(CancellationToken.None)).ShouldBe(new SettingsDocument(Documents.Disarmed, null), "read on every fetch");
+    }
+
+    [Fact]
+    public async Task The_environment_wrapper_reads_a_host_supplied_environment_not_the_process_one()
+    {
+        Environment.GetEnvironmentVariable(EnvironmentSettingsSource.DefaultVariable).ShouldBeNull("the test process must not carry settings");
+        var variables = new Dictionary<string, string?>
         {
-            (await new EnvironmentSettingsSource(name).FetchAsync(CancellationToken.None)).Settings.ShouldBe(Documents.Disarmed);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(name, null);
-        }
+            [EnvironmentSettingsSource.DefaultVariable] = Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":503}"""),
+        };
+        var wrapper = ChaosWrapper.FromEnvironment(
+            new ChaosOptions { LogWriter = TextWriter.Null, TimeProvider = new ManualTimeProvider() },
+            new ServerlessChaos.Aws.Configuration.VariablesAwsEnvironment(variables.GetValueOrDefault));
+
+        (await wrapper.GetStatusAsync()).Armed.ShouldBeTrue();
     }
 
     [Fact]
