@@ -36,7 +36,13 @@ internal static class ChaosCli
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+            // ProcessTerminationTimeout = null: the process's own signal handling cancels cancellationToken; System.CommandLine's would exit 130/143 two seconds later, mid-rollback.
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("chaos: interrupted").ConfigureAwait(false);
+            return Error;
         }
         catch (Exception ex) when (ex is CliException or AwsServiceException or FormatException or ArgumentException or IOException or HttpRequestException)
         {
