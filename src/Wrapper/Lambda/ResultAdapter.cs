@@ -17,6 +17,9 @@ internal abstract class ResultAdapter<TResult>
     /// <summary>Adds <paramref name="messageIds"/> to the result's <c>batchItemFailures</c>.</summary>
     public abstract TResult AddBatchItemFailures(TResult result, IReadOnlyList<string> messageIds);
 
+    /// <summary>Replaces an HTTP response's body with what <paramref name="rewrite"/> makes of it.</summary>
+    public abstract bool TryRewriteBody(TResult result, Func<string?, string?> rewrite, out TResult changed);
+
     /// <summary>Reason line for a status phrase (ALB's <c>statusDescription</c>).</summary>
     protected static string StatusDescription(int statusCode) =>
         $"{statusCode} {ReasonPhrase(statusCode)}";
@@ -53,6 +56,12 @@ internal sealed class NoResultAdapter : ResultAdapter<NoResult>
     public override NoResult TagHeader(NoResult result, string header, string headerValue) => result;
 
     public override NoResult AddBatchItemFailures(NoResult result, IReadOnlyList<string> messageIds) => result;
+
+    public override bool TryRewriteBody(NoResult result, Func<string?, string?> rewrite, out NoResult changed)
+    {
+        changed = result;
+        return false;
+    }
 }
 
 /// <summary>The result of a handler that returns no value.</summary>

@@ -24,9 +24,12 @@ public static class FaultTypes
     /// <summary>Hold the invocation until just before its deadline.</summary>
     public const string Timeout = "timeout";
 
+    /// <summary>Replace or garble the body of the handler's HTTP response after it ran.</summary>
+    public const string Corruption = "corruption";
+
     /// <summary>Every type, in the order faults are applied within one invocation.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, SqsBatchFailure];
+        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, Corruption, SqsBatchFailure];
 }
 
 /// <summary>One configured fault: its type, the share of invocations it hits, and optional event conditions.</summary>
@@ -46,4 +49,10 @@ public abstract class FaultSettings
 
     /// <summary>Conditions on the event; all must hold. Empty: every invocation is eligible.</summary>
     public IReadOnlyList<EventMatch> Match { get; }
+
+    /// <summary>
+    /// Dry run (field <c>dryRun</c> on the fault or the document): when the fault would fire it is logged and counted,
+    /// marked <c>"dryRun":true</c>, and nothing is injected.
+    /// </summary>
+    public bool DryRun { get; internal set; }
 }
