@@ -27,9 +27,12 @@ public static class FaultTypes
     /// <summary>Replace or garble the body of the handler's HTTP response after it ran.</summary>
     public const string Corruption = "corruption";
 
+    /// <summary>Shift the clock the function reads through <c>ChaosWrapper.Time</c>.</summary>
+    public const string ClockSkew = "clockSkew";
+
     /// <summary>Every type, in the order faults are applied within one invocation.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, Corruption, SqsBatchFailure];
+        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, Corruption, ClockSkew, SqsBatchFailure];
 }
 
 /// <summary>One configured fault: its type, the share of invocations it hits, and optional event conditions.</summary>
