@@ -20,6 +20,12 @@ internal abstract class ResultAdapter<TResult>
     /// <summary>Replaces an HTTP response's body with what <paramref name="rewrite"/> makes of it.</summary>
     public abstract bool TryRewriteBody(TResult result, Func<string?, string?> rewrite, out TResult changed);
 
+    /// <summary>Whether this result type can carry <c>batchItemFailures</c> (what the delayRecords fault reports into).</summary>
+    public abstract bool CanReportBatchItemFailures { get; }
+
+    /// <summary>The <c>itemIdentifier</c>s in the result's <c>batchItemFailures</c>; a Stream result is replaced by a rewound copy.</summary>
+    public abstract IReadOnlyList<string> BatchItemFailures(ref TResult result);
+
     /// <summary>Reason line for a status phrase (ALB's <c>statusDescription</c>).</summary>
     protected static string StatusDescription(int statusCode) =>
         $"{statusCode} {ReasonPhrase(statusCode)}";
@@ -62,6 +68,10 @@ internal sealed class NoResultAdapter : ResultAdapter<NoResult>
         changed = result;
         return false;
     }
+
+    public override bool CanReportBatchItemFailures => false;
+
+    public override IReadOnlyList<string> BatchItemFailures(ref NoResult result) => [];
 }
 
 /// <summary>The result of a handler that returns no value.</summary>
