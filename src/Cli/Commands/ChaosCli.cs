@@ -1,5 +1,8 @@
 using System.CommandLine;
 using ServerlessChaos.Aws;
+using ServerlessChaos.Cli.Operator;
+using ServerlessChaos.Orchestrator.Backends;
+using ServerlessChaos.Orchestrator.Steps;
 
 namespace ServerlessChaos.Cli.Commands;
 
@@ -14,6 +17,9 @@ internal static class ChaosCli
 
     /// <summary>Exit code for an aborted run, a bad argument or any other error.</summary>
     public const int Error = 2;
+
+    /// <summary>Exit code when Ctrl-C or SIGTERM stopped the command (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 
     /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
@@ -36,11 +42,20 @@ internal static class ChaosCli
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+            // Signals arrive through cancellationToken (see TerminationSignal), not through System.CommandLine's own handler.
+            var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is CliException or AwsServiceException or FormatException or ArgumentException or IOException or HttpRequestException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await context.Error.WriteLineAsync($"chaos: {ex.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync("chaos: interrupted; what was done before stays done (run 'chaos status' to see what is armed)").ConfigureAwait(false);
+            return Interrupted;
+        }
+        catch (Exception ex) when (ex is CliException or AwsServiceException or BackendException or ControlFunctionException
+            or FormatException or ArgumentException or IOException or HttpRequestException or InvalidOperationException)
+        {
+            // Exception messages quote servers: never print them raw.
+            await context.Error.WriteLineAsync($"chaos: {ServerText.Clean(ex.Message)}").ConfigureAwait(false);
             return Error;
         }
     }
