@@ -2,6 +2,7 @@ using System.CommandLine;
 using ServerlessChaos.Aws;
 using ServerlessChaos.Cli.Operator;
 using ServerlessChaos.Orchestrator.Backends;
+using ServerlessChaos.Orchestrator.Operations;
 using ServerlessChaos.Orchestrator.Steps;
 
 namespace ServerlessChaos.Cli.Commands;
@@ -51,7 +52,7 @@ internal static class ChaosCli
             await context.Error.WriteLineAsync("chaos: interrupted; what was done before stays done (run 'chaos status' to see what is armed)").ConfigureAwait(false);
             return Interrupted;
         }
-        catch (Exception ex) when (ex is CliException or AwsServiceException or BackendException or ControlFunctionException
+        catch (Exception ex) when (ex is CliException or OperatorRefusedException or AwsServiceException or BackendException or ControlFunctionException
             or FormatException or ArgumentException or IOException or HttpRequestException or InvalidOperationException)
         {
             // Exception messages quote servers: never print them raw.
