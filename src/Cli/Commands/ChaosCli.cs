@@ -52,6 +52,12 @@ internal static class ChaosCli
             await context.Error.WriteLineAsync("chaos: interrupted; what was done before stays done (run 'chaos status' to see what is armed)").ConfigureAwait(false);
             return Interrupted;
         }
+        catch (OperationCanceledException)
+        {
+            // Not our cancellation: an HTTP client gave up waiting.
+            await context.Error.WriteLineAsync("chaos: a request timed out before the command finished; run it again (what was done before stays done)").ConfigureAwait(false);
+            return Error;
+        }
         catch (Exception ex) when (ex is CliException or OperatorRefusedException or AwsServiceException or BackendException or ControlFunctionException
             or FormatException or ArgumentException or IOException or HttpRequestException or InvalidOperationException)
         {

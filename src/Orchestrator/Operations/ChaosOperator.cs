@@ -53,7 +53,7 @@ public sealed class ChaosOperator
             status.HaltValue = (await Parameters.GetAsync(options.HaltParameter, ct).ConfigureAwait(false))?.Value;
             status.HaltRead = true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             problems.Failed($"read the halt parameter {options.HaltParameter}", e);
         }
@@ -62,7 +62,7 @@ public sealed class ChaosOperator
         {
             status.Parameters = await ListSettingsAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             problems.Failed($"list the parameters under {options.ParameterPrefix}", e);
         }
@@ -71,7 +71,7 @@ public sealed class ChaosOperator
         {
             status.ArmLedgers = (await ListArmLedgersAsync(ct).ConfigureAwait(false)).Select(l => l.Parameters.FirstOrDefault()?.Parameter ?? l.ExecutionId).ToList();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             problems.Failed($"list the rollback ledgers under {options.LedgerPrefix}", e);
         }
@@ -80,7 +80,7 @@ public sealed class ChaosOperator
         {
             status.FisExperiments = await RunningFisExperimentsAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             problems.Failed($"list FIS experiments tagged {ChaosConventions.ManagedTagKey}={ChaosConventions.ManagedTagValue}", e);
         }
@@ -91,7 +91,7 @@ public sealed class ChaosOperator
             {
                 status.Executions = await executions.ListRunningAsync(stateMachineArn, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 problems.Failed($"list the running executions of {stateMachineArn}", e);
             }
@@ -225,7 +225,7 @@ public sealed class ChaosOperator
         {
             existing = await Parameters.GetAsync(options.HaltParameter, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // Could not see whether it is set: write it anyway, the switch matters more than what it said before.
         }
@@ -248,7 +248,7 @@ public sealed class ChaosOperator
             await Parameters.PutAsync(HaltWrite(existing, value.ToJsonString()), ct).ConfigureAwait(false);
             report.Done($"set halt parameter {options.HaltParameter}");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             report.Failed($"set halt parameter {options.HaltParameter}", e);
         }
@@ -268,7 +268,7 @@ public sealed class ChaosOperator
         {
             ids = await LedgerIdsAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             report.Failed($"list the rollback ledgers under {options.LedgerPrefix}", e);
             return restored;
@@ -297,7 +297,7 @@ public sealed class ChaosOperator
         {
             ledger = await ledgers.ReadAsync(id, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             report.Failed($"read the rollback ledger {ledgers.NameFor(id)}", e);
             return;
@@ -319,7 +319,7 @@ public sealed class ChaosOperator
                     ? $"restored {entry.Parameter} to its value before {whose} ({entry.Type})"
                     : $"deleted {entry.Parameter}, which did not exist before {whose}");
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 all = false;
                 report.Failed($"restore {entry.Parameter} from the ledger of {whose}", e);
@@ -333,7 +333,7 @@ public sealed class ChaosOperator
             {
                 await ledgers.DeleteAsync(id, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 report.Failed($"delete the ledger {ledgers.NameFor(id)} (its parameter is restored)", e);
             }
@@ -347,7 +347,7 @@ public sealed class ChaosOperator
         {
             parameters = await ListSettingsAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             report.Failed($"list the parameters under {options.ParameterPrefix}", e);
             return;
@@ -394,7 +394,7 @@ public sealed class ChaosOperator
 
             await WriteDisarmedAsync(current, report, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             report.Failed($"disarm {name}", e);
         }
@@ -408,7 +408,7 @@ public sealed class ChaosOperator
             await Parameters.PutAsync(current with { Value = ChaosConventions.DisarmedDocument }, ct).ConfigureAwait(false);
             report.Done($"disarmed {current.Name}");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             report.Failed($"disarm {current.Name}", e);
         }
@@ -421,7 +421,7 @@ public sealed class ChaosOperator
         {
             running = await RunningFisExperimentsAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             report.Failed($"list FIS experiments tagged {ChaosConventions.ManagedTagKey}={ChaosConventions.ManagedTagValue}", e);
             return;
@@ -434,7 +434,7 @@ public sealed class ChaosOperator
                 await backends.Fis.StopExperimentAsync(x.Id, ct).ConfigureAwait(false);
                 report.Done($"stopped FIS experiment {x.Id}");
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 report.Failed($"stop FIS experiment {x.Id}", e);
             }
@@ -450,7 +450,7 @@ public sealed class ChaosOperator
     {
         if (stateMachineArn is null || executions is null)
         {
-            report.Skipped("executions not stopped (no state machine given); running ones abort at their next observation because of the halt parameter");
+            report.Skipped("executions: not stopped (no state machine ARN given: --state-machine or SERVERLESS_CHAOS_STATE_MACHINE_ARN); running ones abort at their next observation because of the halt parameter");
             return;
         }
 
@@ -459,7 +459,7 @@ public sealed class ChaosOperator
         {
             running = await executions.ListRunningAsync(stateMachineArn, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             report.Failed($"list the running executions of {stateMachineArn}", e);
             return;
@@ -472,7 +472,7 @@ public sealed class ChaosOperator
                 await executions.StopAsync(e.Arn, "ServerlessChaos.Halted", reason, ct).ConfigureAwait(false);
                 report.Done($"stopped execution {e.Name} ({e.Arn})");
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 report.Failed($"stop execution {e.Arn}", ex);
             }

@@ -1,6 +1,5 @@
-using ServerlessChaos.Aws;
 using ServerlessChaos.Aws.StepFunctions;
-using ServerlessChaos.Orchestrator.Backends;
+using ServerlessChaos.Orchestrator.Backends.Aws;
 
 namespace ServerlessChaos.Orchestrator.Operations;
 
@@ -24,9 +23,8 @@ public sealed record RunningExecution(string Name, string Arn, DateTimeOffset? S
 public sealed class StepFunctionsExecutionControl(StepFunctionsClient stepFunctions) : IExecutionControl
 {
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RunningExecution>> ListRunningAsync(string stateMachineArn, CancellationToken cancellationToken)
-    {
-        try
+    public Task<IReadOnlyList<RunningExecution>> ListRunningAsync(string stateMachineArn, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync<IReadOnlyList<RunningExecution>>("executions", "ListRunning", async () =>
         {
             var running = new List<RunningExecution>();
             await foreach (var e in stepFunctions.ListExecutionsAsync(stateMachineArn, StepFunctionsExecutionStatus.Running, cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -35,23 +33,9 @@ public sealed class StepFunctionsExecutionControl(StepFunctionsClient stepFuncti
             }
 
             return running;
-        }
-        catch (AwsServiceException e)
-        {
-            throw new BackendException("executions", "ListRunning", e.Message, e, e.ErrorCode, transient: false);
-        }
-    }
+        });
 
     /// <inheritdoc />
-    public async Task StopAsync(string executionArn, string error, string cause, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await stepFunctions.StopExecutionAsync(executionArn, error, cause, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AwsServiceException e)
-        {
-            throw new BackendException("executions", "Stop", e.Message, e, e.ErrorCode, transient: false);
-        }
-    }
+    public Task StopAsync(string executionArn, string error, string cause, CancellationToken cancellationToken) =>
+        AwsCall.RunAsync("executions", "Stop", () => stepFunctions.StopExecutionAsync(executionArn, error, cause, cancellationToken));
 }
