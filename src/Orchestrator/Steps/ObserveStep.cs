@@ -47,7 +47,7 @@ internal sealed class ObserveStep(StepServices services)
             state.Journal.Reasons.Add($"alarm {string.Join(", ", breached)} went into ALARM after {(int)(services.Now - plan.StartedAt).TotalSeconds} s");
         }
 
-        var halt = await services.Backends.Parameters.GetAsync(services.Options.HaltParameter, ct).ConfigureAwait(false);
+        var halt = (await services.Backends.Parameters.GetAsync(services.Options.HaltParameter, ct).ConfigureAwait(false))?.Value;
         monitor.Halted = HaltValue.IsHalted(halt);
         if (monitor.Halted)
         {
