@@ -225,7 +225,7 @@ public sealed class ChaosOperator
         {
             existing = await Parameters.GetAsync(options.HaltParameter, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
             // Could not see whether it is set: write it anyway, the switch matters more than what it said before.
         }
