@@ -2,6 +2,7 @@ using System.CommandLine;
 using ServerlessChaos.Aws;
 using ServerlessChaos.Cli.Operator;
 using ServerlessChaos.Orchestrator.Backends;
+using ServerlessChaos.Orchestrator.Experiments;
 using ServerlessChaos.Orchestrator.Operations;
 using ServerlessChaos.Orchestrator.Steps;
 
@@ -56,6 +57,16 @@ internal static class ChaosCli
         {
             // Not our cancellation: an HTTP client gave up waiting.
             await context.Error.WriteLineAsync("chaos: a request timed out before the command finished; run it again (what was done before stays done)").ConfigureAwait(false);
+            return Error;
+        }
+        catch (ExperimentValidationException ex)
+        {
+            // One line per problem, each naming its field.
+            foreach (var line in ex.Message.Split(Environment.NewLine))
+            {
+                await context.Error.WriteLineAsync($"chaos: {ServerText.Clean(line)}").ConfigureAwait(false);
+            }
+
             return Error;
         }
         catch (Exception ex) when (ex is CliException or OperatorRefusedException or AwsServiceException or BackendException or ControlFunctionException
