@@ -59,20 +59,22 @@ internal static class ChaosCli
             await context.Error.WriteLineAsync("chaos: a request timed out before the command finished; run it again (what was done before stays done)").ConfigureAwait(false);
             return Error;
         }
-        catch (ExperimentValidationException ex)
+        catch (Exception ex) when (ex is CliException or ExperimentValidationException or FormatException or ArgumentException)
         {
-            // One line per problem, each naming its field.
-            foreach (var line in ex.Message.Split(Environment.NewLine))
+            // Our own messages may list several problems, one per line; each line is still cleaned (it can quote a file).
+            var lines = ex.Message.Split('\n');
+            await context.Error.WriteLineAsync($"chaos: {ServerText.Clean(lines[0])}").ConfigureAwait(false);
+            foreach (var line in lines.Skip(1))
             {
-                await context.Error.WriteLineAsync($"chaos: {ServerText.Clean(line)}").ConfigureAwait(false);
+                await context.Error.WriteLineAsync(ServerText.Clean(line.TrimEnd('\r'))).ConfigureAwait(false);
             }
 
             return Error;
         }
-        catch (Exception ex) when (ex is CliException or OperatorRefusedException or AwsServiceException or BackendException or ControlFunctionException
-            or FormatException or ArgumentException or IOException or HttpRequestException or InvalidOperationException)
+        catch (Exception ex) when (ex is OperatorRefusedException or AwsServiceException or BackendException or ControlFunctionException
+            or IOException or HttpRequestException or InvalidOperationException)
         {
-            // Exception messages quote servers: never print them raw.
+            // These quote servers: one cleaned line, so a reply cannot fake a line of output.
             await context.Error.WriteLineAsync($"chaos: {ServerText.Clean(ex.Message)}").ConfigureAwait(false);
             return Error;
         }
