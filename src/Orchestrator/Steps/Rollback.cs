@@ -54,6 +54,7 @@ internal static class Rollback
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            retryable |= IsTransient(e);
             outcome.Problems.Add($"finding FIS experiments tagged {ChaosConventions.ExecutionTagKey}={executionName}: {e.Message}");
         }
 
