@@ -1,5 +1,4 @@
 using ServerlessChaos.Orchestrator.Experiments;
-using ServerlessChaos.Wrapper.Faults;
 
 namespace ServerlessChaos.Orchestrator.Tests.Experiments;
 
@@ -15,12 +14,13 @@ public class EventAndClockFaultExperimentTests
         """;
 
     [Fact]
-    public void The_event_source_sample_experiment_arms_duplicates_delays_and_a_skewed_clock_on_the_consumer()
+    public void The_sample_sqs_consumer_experiment_arms_duplicates_delays_and_reordering()
     {
         var experiment = ExperimentParser.Parse(File.ReadAllText(Repository.Path("events", "experiments", "orders-consumer-at-least-once.json")));
 
-        var settings = Wrapper.Settings.ChaosSettings.Parse(experiment.Faults.Single().Wrapper!.Settings.ToJsonString()).Settings!;
-        settings.Faults.Select(f => f.GetType()).ShouldBe([typeof(DuplicateRecordsFaultSettings), typeof(DelayRecordsFaultSettings), typeof(ReorderRecordsFaultSettings)]);
+        var faults = experiment.Faults.Single().Wrapper!.Settings["faults"]!.AsArray();
+        faults.Select(f => f!["type"]!.GetValue<string>()).ShouldBe(["duplicateRecords", "delayRecords", "reorderRecords"]);
+        faults[1]!["reportBatchItemFailures"]!.GetValue<bool>().ShouldBeTrue();
     }
 
     [Theory]
