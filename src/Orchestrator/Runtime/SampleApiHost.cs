@@ -27,7 +27,7 @@ public static class SampleApiHost
     {
         ArgumentNullException.ThrowIfNull(environment);
         var functionName = environment("AWS_LAMBDA_FUNCTION_NAME");
-        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = time, FunctionName = functionName }, new VariablesAwsEnvironment(environment));
+        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = time, FunctionName = functionName, JsonTypeInfoResolver = SampleApiJsonContext.Default }, new VariablesAwsEnvironment(environment));
 
         // Lives as long as the process, like any Lambda handler's clients.
         var function = SampleApiFunction.Create(wrapper, environment(SampleApiFunction.InventoryUrlVariable));
