@@ -3,23 +3,14 @@ namespace ServerlessChaos.Orchestrator;
 /// <summary>Settings of the control functions, read from their environment variables.</summary>
 public sealed class ControlPlaneOptions
 {
-    /// <summary>The default wrapper settings parameter prefix.</summary>
-    public const string DefaultParameterPrefix = "/serverless-chaos/functions/";
-
-    /// <summary>The default halt parameter.</summary>
-    public const string DefaultHaltParameter = "/serverless-chaos/halt";
-
-    /// <summary>The default prefix of rollback ledgers (one parameter per execution).</summary>
-    public const string DefaultLedgerPrefix = "/serverless-chaos/ledger/";
-
     /// <summary>Wrapper parameters must start with this (<c>SERVERLESS_CHAOS_PARAMETER_PREFIX</c>).</summary>
-    public string ParameterPrefix { get; init; } = DefaultParameterPrefix;
+    public string ParameterPrefix { get; init; } = ChaosConventions.ParameterPrefix;
 
     /// <summary>The global halt switch (<c>SERVERLESS_CHAOS_HALT_PARAMETER</c>).</summary>
-    public string HaltParameter { get; init; } = DefaultHaltParameter;
+    public string HaltParameter { get; init; } = ChaosConventions.HaltParameter;
 
     /// <summary>Where rollback ledgers are kept (<c>SERVERLESS_CHAOS_LEDGER_PREFIX</c>).</summary>
-    public string LedgerPrefix { get; init; } = DefaultLedgerPrefix;
+    public string LedgerPrefix { get; init; } = ChaosConventions.LedgerPrefix;
 
     /// <summary>The SQS dead-letter queue URL (<c>SERVERLESS_CHAOS_DLQ_URL</c>).</summary>
     public string? DeadLetterQueueUrl { get; init; }
@@ -46,9 +37,9 @@ public sealed class ControlPlaneOptions
         string Or(string name, string fallback) => read(name) is { Length: > 0 } value ? value : fallback;
         return new ControlPlaneOptions
         {
-            ParameterPrefix = Or("SERVERLESS_CHAOS_PARAMETER_PREFIX", DefaultParameterPrefix),
-            HaltParameter = Or("SERVERLESS_CHAOS_HALT_PARAMETER", DefaultHaltParameter),
-            LedgerPrefix = Or("SERVERLESS_CHAOS_LEDGER_PREFIX", DefaultLedgerPrefix),
+            ParameterPrefix = Or(ChaosConventions.ParameterPrefixVariable, ChaosConventions.ParameterPrefix),
+            HaltParameter = Or(ChaosConventions.HaltParameterVariable, ChaosConventions.HaltParameter),
+            LedgerPrefix = Or(ChaosConventions.LedgerPrefixVariable, ChaosConventions.LedgerPrefix),
             DeadLetterQueueUrl = read("SERVERLESS_CHAOS_DLQ_URL"),
             Backend = Or("SERVERLESS_CHAOS_BACKEND", "aws"),
             LocalStateFolder = read("SERVERLESS_CHAOS_LOCAL_STATE"),

@@ -10,10 +10,10 @@ namespace ServerlessChaos.Wrapper;
 public sealed partial class ChaosWrapper
 {
     /// <summary>Opt-in: the function's settings parameter name.</summary>
-    public const string ParameterVariable = "SERVERLESS_CHAOS_PARAMETER";
+    public const string ParameterVariable = ChaosConventions.ParameterVariable;
 
     /// <summary>The global halt parameter name (default <c>/serverless-chaos/halt</c>).</summary>
-    public const string HaltParameterVariable = "SERVERLESS_CHAOS_HALT_PARAMETER";
+    public const string HaltParameterVariable = ChaosConventions.HaltParameterVariable;
 
     /// <summary>How the parameter is read: <c>ssm</c> (default) or <c>extension</c> (the Parameters and Secrets extension).</summary>
     public const string SourceVariable = "SERVERLESS_CHAOS_SOURCE";
@@ -22,7 +22,7 @@ public sealed partial class ChaosWrapper
     public const string SettingsFileVariable = "SERVERLESS_CHAOS_SETTINGS_FILE";
 
     /// <summary>Prefix of function settings parameters: the parameter is this prefix plus the function name.</summary>
-    public const string FunctionParameterPrefix = "/serverless-chaos/functions/";
+    public const string FunctionParameterPrefix = ChaosConventions.ParameterPrefix;
 
     private static readonly Lazy<ChaosWrapper> SharedWrapper = new(() => FromEnvironment());
 

@@ -36,13 +36,13 @@ public sealed class ControlFunctions : Construct
     public const string DeadLetterQueueVariable = "SERVERLESS_CHAOS_DLQ_URL";
 
     /// <summary>The environment variable with the halt parameter name.</summary>
-    public const string HaltParameterVariable = "SERVERLESS_CHAOS_HALT_PARAMETER";
+    public const string HaltParameterVariable = ChaosConventions.HaltParameterVariable;
 
     /// <summary>The environment variable with the wrapper parameter prefix.</summary>
-    public const string ParameterPrefixVariable = "SERVERLESS_CHAOS_PARAMETER_PREFIX";
+    public const string ParameterPrefixVariable = ChaosConventions.ParameterPrefixVariable;
 
     /// <summary>The environment variable with the rollback ledger prefix.</summary>
-    public const string LedgerPrefixVariable = "SERVERLESS_CHAOS_LEDGER_PREFIX";
+    public const string LedgerPrefixVariable = ChaosConventions.LedgerPrefixVariable;
 
     /// <summary>The environment variable choosing the backends (<c>aws</c> when deployed).</summary>
     public const string BackendVariable = "SERVERLESS_CHAOS_BACKEND";

@@ -34,10 +34,10 @@ public sealed class ExperimentTemplatesProps
 public sealed class ExperimentTemplates : Construct
 {
     /// <summary>The tag that marks a template as one ServerlessChaos may start.</summary>
-    public const string ManagedTagKey = "serverless-chaos:managed";
+    public const string ManagedTagKey = ChaosConventions.ManagedTagKey;
 
     /// <summary>Its value.</summary>
-    public const string ManagedTagValue = "true";
+    public const string ManagedTagValue = ChaosConventions.ManagedTagValue;
 
     /// <summary>The tag an experiment input selects a template by (<c>fis.templateTag</c>); its value is the template name.</summary>
     public const string TemplateTagKey = "serverless-chaos:template";

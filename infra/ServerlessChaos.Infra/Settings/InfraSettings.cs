@@ -19,13 +19,13 @@ public sealed record InfraSettings
     public string NamePrefix { get; init; } = "serverless-chaos";
 
     /// <summary>SSM prefix of the wrapper settings parameters. Defaults to <c>/serverless-chaos/functions/</c>.</summary>
-    public string ParameterPrefix { get; init; } = "/serverless-chaos/functions/";
+    public string ParameterPrefix { get; init; } = ChaosConventions.ParameterPrefix;
 
     /// <summary>SSM prefix of the rollback ledgers (one parameter per execution). Defaults to <c>/serverless-chaos/ledger/</c>.</summary>
-    public string LedgerPrefix { get; init; } = "/serverless-chaos/ledger/";
+    public string LedgerPrefix { get; init; } = ChaosConventions.LedgerPrefix;
 
     /// <summary>The global halt parameter. Defaults to <c>/serverless-chaos/halt</c>.</summary>
-    public string HaltParameter { get; init; } = "/serverless-chaos/halt";
+    public string HaltParameter { get; init; } = ChaosConventions.HaltParameter;
 
     /// <summary>Retention of every log group the app creates, in days. Defaults to 30.</summary>
     public int LogRetentionDays { get; init; } = 30;

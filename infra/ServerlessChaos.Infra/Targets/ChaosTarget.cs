@@ -14,10 +14,10 @@ public sealed class ChaosTargetProps
     public required Function Function { get; init; }
 
     /// <summary>SSM prefix of the wrapper settings parameters. Defaults to <c>/serverless-chaos/functions/</c>.</summary>
-    public string ParameterPrefix { get; init; } = "/serverless-chaos/functions/";
+    public string ParameterPrefix { get; init; } = ChaosConventions.ParameterPrefix;
 
     /// <summary>The global halt parameter. Defaults to <c>/serverless-chaos/halt</c>.</summary>
-    public string HaltParameter { get; init; } = "/serverless-chaos/halt";
+    public string HaltParameter { get; init; } = ChaosConventions.HaltParameter;
 
     /// <summary>
     /// The function's settings parameter. Defaults to the prefix plus the function's explicit <c>FunctionName</c>
@@ -42,10 +42,10 @@ public sealed class ChaosTargetProps
 public sealed class ChaosTarget : Construct
 {
     /// <summary>The environment variable naming the function's settings parameter.</summary>
-    public const string ParameterVariable = "SERVERLESS_CHAOS_PARAMETER";
+    public const string ParameterVariable = ChaosConventions.ParameterVariable;
 
     /// <summary>The environment variable naming the halt parameter.</summary>
-    public const string HaltParameterVariable = "SERVERLESS_CHAOS_HALT_PARAMETER";
+    public const string HaltParameterVariable = ChaosConventions.HaltParameterVariable;
 
     /// <summary>The environment variable telling the wrapper how to read: <c>ssm</c> (default) or <c>extension</c>.</summary>
     public const string SourceVariable = "SERVERLESS_CHAOS_SOURCE";
@@ -84,7 +84,7 @@ public sealed class ChaosTarget : Construct
             {
                 ParameterName = ParameterName,
                 Description = "ServerlessChaos wrapper settings (disarmed baseline; the orchestrator arms and rolls it back).",
-                StringValue = """{"version":1,"enabled":false}""",
+                StringValue = ChaosConventions.DisarmedDocument,
             });
         }
 

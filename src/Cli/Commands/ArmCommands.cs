@@ -127,7 +127,7 @@ internal static class ArmCommands
             var count = 0;
             foreach (var name in names)
             {
-                await ssm.PutParameterAsync(new SsmPutParameterRequest { Name = name, Value = OperatorSettings.DisarmedDocument, Overwrite = true }, ct).ConfigureAwait(false);
+                await ssm.PutParameterAsync(new SsmPutParameterRequest { Name = name, Value = ChaosConventions.DisarmedDocument, Overwrite = true }, ct).ConfigureAwait(false);
                 await context.Out.WriteLineAsync($"Disarmed {name}").ConfigureAwait(false);
                 count++;
             }

@@ -103,7 +103,7 @@ internal static class HaltCommands
 
             if (experiments.Count == 0)
             {
-                await o.WriteLineAsync($"No running FIS experiments tagged {OperatorSettings.ManagedTagKey}=true").ConfigureAwait(false);
+                await o.WriteLineAsync($"No running FIS experiments tagged {ChaosConventions.ManagedTagKey}={ChaosConventions.ManagedTagValue}").ConfigureAwait(false);
             }
 
             // 4. Every armed parameter back to the disarmed baseline.
@@ -111,7 +111,7 @@ internal static class HaltCommands
             var armed = (await ParameterReader.ListAsync(ssm, pathPrefix, ct).ConfigureAwait(false)).Where(p => p.IsArmedAt(now)).ToList();
             foreach (var p in armed)
             {
-                await ssm.PutParameterAsync(new SsmPutParameterRequest { Name = p.Name, Value = OperatorSettings.DisarmedDocument, Overwrite = true }, ct).ConfigureAwait(false);
+                await ssm.PutParameterAsync(new SsmPutParameterRequest { Name = p.Name, Value = ChaosConventions.DisarmedDocument, Overwrite = true }, ct).ConfigureAwait(false);
                 await o.WriteLineAsync($"Disarmed {p.Name}").ConfigureAwait(false);
             }
 

@@ -82,10 +82,10 @@ internal static class StatusCommand
             }
 
             var experiments = await ManagedFisExperiments.RunningAsync(new FisClient(options), ct).ConfigureAwait(false);
-            await o.WriteLineAsync($"Running FIS experiments tagged {OperatorSettings.ManagedTagKey}=true: {experiments.Count}").ConfigureAwait(false);
+            await o.WriteLineAsync($"Running FIS experiments tagged {ChaosConventions.ManagedTagKey}={ChaosConventions.ManagedTagValue}: {experiments.Count}").ConfigureAwait(false);
             foreach (var x in experiments)
             {
-                await o.WriteLineAsync($"  {x.Id}  {x.State.Status}  template {x.ExperimentTemplateId}{(x.Tags.TryGetValue("serverless-chaos:experiment", out var name) ? $"  experiment {name}" : "")}").ConfigureAwait(false);
+                await o.WriteLineAsync($"  {x.Id}  {x.State.Status}  template {x.ExperimentTemplateId}{(x.Tags.TryGetValue(ChaosConventions.ExperimentTagKey, out var name) ? $"  experiment {name}" : "")}").ConfigureAwait(false);
             }
 
             return ChaosCli.Ok;

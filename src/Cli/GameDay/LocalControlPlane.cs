@@ -37,7 +37,7 @@ internal sealed class LocalControlPlane : ILocalControlPlane
     public event Action<string, string?>? ParameterChanged;
 
     /// <inheritdoc />
-    public string HaltParameter => ControlPlaneOptions.DefaultHaltParameter;
+    public string HaltParameter => ChaosConventions.HaltParameter;
 
     /// <summary>Starts the backends (state in a fresh temporary folder) now, and the Lambda Invoke endpoint and the Node runner in the background.</summary>
     public static Task<ILocalControlPlane> StartAsync(GameDayOptions options, CancellationToken cancellationToken)

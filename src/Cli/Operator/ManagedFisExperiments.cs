@@ -11,7 +11,7 @@ internal static class ManagedFisExperiments
         List<FisExperiment> found = [];
         await foreach (var x in fis.ListExperimentsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var managed = x.Tags.TryGetValue(OperatorSettings.ManagedTagKey, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+            var managed = x.Tags.TryGetValue(ChaosConventions.ManagedTagKey, out var value) && string.Equals(value, ChaosConventions.ManagedTagValue, StringComparison.OrdinalIgnoreCase);
             if (managed && x.State.Status is FisExperimentStatus.Pending or FisExperimentStatus.Initiating or FisExperimentStatus.Running)
             {
                 found.Add(x);

@@ -7,27 +7,18 @@ namespace ServerlessChaos.Cli.Operator;
 /// <summary>The names every operator command shares: the parameter prefix and the halt parameter.</summary>
 internal static class OperatorSettings
 {
-    /// <summary>The default prefix of the functions' settings parameters.</summary>
-    public const string DefaultPrefix = "/serverless-chaos/functions/";
-
-    /// <summary>The disarmed baseline document.</summary>
-    public const string DisarmedDocument = """{"version":1,"enabled":false}""";
-
-    /// <summary>The tag every FIS experiment the project starts carries.</summary>
-    public const string ManagedTagKey = "serverless-chaos:managed";
-
-    /// <summary><c>--prefix</c>, defaulting to <c>SERVERLESS_CHAOS_PARAMETER_PREFIX</c> or <see cref="DefaultPrefix"/>.</summary>
+    /// <summary><c>--prefix</c>, defaulting to <c>SERVERLESS_CHAOS_PARAMETER_PREFIX</c> or <see cref="ChaosConventions.ParameterPrefix"/>.</summary>
     public static Option<string> PrefixOption(CliContext context) => new("--prefix")
     {
         Description = "The prefix of the functions' settings parameters.",
-        DefaultValueFactory = _ => context.GetEnvironmentVariable("SERVERLESS_CHAOS_PARAMETER_PREFIX") is { Length: > 0 } p ? p : DefaultPrefix,
+        DefaultValueFactory = _ => context.GetEnvironmentVariable(ChaosConventions.ParameterPrefixVariable) is { Length: > 0 } p ? p : ChaosConventions.ParameterPrefix,
     };
 
     /// <summary><c>--halt-parameter</c>, defaulting to <c>SERVERLESS_CHAOS_HALT_PARAMETER</c> or the wrapper's default.</summary>
     public static Option<string> HaltParameterOption(CliContext context) => new("--halt-parameter")
     {
         Description = "The global halt parameter the wrappers and the state machine read.",
-        DefaultValueFactory = _ => context.GetEnvironmentVariable("SERVERLESS_CHAOS_HALT_PARAMETER") is { Length: > 0 } p ? p : HaltValue.DefaultParameterName,
+        DefaultValueFactory = _ => context.GetEnvironmentVariable(ChaosConventions.HaltParameterVariable) is { Length: > 0 } p ? p : ChaosConventions.HaltParameter,
     };
 
     /// <summary><c>--state-machine</c>: the state machine's ARN, defaulting to <c>SERVERLESS_CHAOS_STATE_MACHINE_ARN</c>.</summary>

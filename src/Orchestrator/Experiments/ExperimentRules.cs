@@ -6,7 +6,7 @@ namespace ServerlessChaos.Orchestrator.Experiments;
 public sealed class ExperimentRules
 {
     /// <summary>Wrapper settings parameters must start with this. Defaults to <c>/serverless-chaos/functions/</c>.</summary>
-    public string ParameterPrefix { get; init; } = ControlPlaneOptions.DefaultParameterPrefix;
+    public string ParameterPrefix { get; init; } = ChaosConventions.ParameterPrefix;
 
     /// <summary>
     /// Checks one experiment's wrapper settings. Each problem starts with the field path relative to

@@ -54,11 +54,11 @@ internal static class Rollback
         var experiments = ledger.FisExperiments.Select(r => r.ExperimentId).ToList();
         try
         {
-            experiments.AddRange(await services.Backends.Fis.FindExperimentsByTagAsync(StartStep.ExecutionTag, executionName, ct).ConfigureAwait(false));
+            experiments.AddRange(await services.Backends.Fis.FindExperimentsByTagAsync(ChaosConventions.ExecutionTagKey, executionName, ct).ConfigureAwait(false));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            outcome.Problems.Add($"finding FIS experiments tagged {StartStep.ExecutionTag}={executionName}: {e.Message}");
+            outcome.Problems.Add($"finding FIS experiments tagged {ChaosConventions.ExecutionTagKey}={executionName}: {e.Message}");
         }
 
         foreach (var experimentId in experiments.Distinct())

@@ -10,9 +10,6 @@ namespace ServerlessChaos.Orchestrator.Steps;
 /// </summary>
 internal sealed class StartStep(StepServices services)
 {
-    /// <summary>The tag naming the execution on every FIS experiment it starts.</summary>
-    public const string ExecutionTag = "serverless-chaos:execution";
-
     public async Task<ExecutionState> RunAsync(ExecutionState state, CancellationToken ct)
     {
         var experiment = state.Experiment ?? throw new ControlFunctionException(ErrorTypes.InvalidState, "experiment is missing: validate must run first");
@@ -27,9 +24,9 @@ internal sealed class StartStep(StepServices services)
 
             var tags = new Dictionary<string, string>(experiment.Tags)
             {
-                ["serverless-chaos:managed"] = "true",
-                ["serverless-chaos:experiment"] = experiment.Name,
-                [ExecutionTag] = state.Execution.Name,
+                [ChaosConventions.ManagedTagKey] = ChaosConventions.ManagedTagValue,
+                [ChaosConventions.ExperimentTagKey] = experiment.Name,
+                [ChaosConventions.ExecutionTagKey] = state.Execution.Name,
             };
             var token = ClientToken(state.Execution.Id, i);
             var id = await services.Backends.Fis.StartExperimentAsync(new(fis.TemplateId, token, tags, fis.ActionsMode), ct).ConfigureAwait(false);

@@ -4,7 +4,7 @@ namespace ServerlessChaos.Wrapper.Settings;
 public static class HaltValue
 {
     /// <summary>Default name of the halt parameter.</summary>
-    public const string DefaultParameterName = "/serverless-chaos/halt";
+    public const string DefaultParameterName = ChaosConventions.HaltParameter;
 
     /// <summary>
     /// Halted when the parameter exists and its value, trimmed, is not empty, <c>false</c>, <c>0</c> or <c>off</c>

@@ -15,7 +15,7 @@ public class ScriptedControlPlaneTests
     {
         public event Action<string, string?>? ParameterChanged;
 
-        public string HaltParameter => "/serverless-chaos/halt";
+        public string HaltParameter => ChaosConventions.HaltParameter;
 
         private volatile string? armed;
 

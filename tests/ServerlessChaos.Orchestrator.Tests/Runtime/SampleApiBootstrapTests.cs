@@ -10,7 +10,7 @@ namespace ServerlessChaos.Orchestrator.Tests.Runtime;
 public class SampleApiBootstrapTests
 {
     private const string Parameter = "/serverless-chaos/functions/sample-api";
-    private const string Halt = "/serverless-chaos/halt";
+    private const string Halt = ChaosConventions.HaltParameter;
 
 
     private static string GetEvent(string path) => new JsonObject

@@ -16,7 +16,7 @@ public sealed class Scenario : IDisposable
     public const string LatencyAlarm = "checkout-p99-latency";
     public const string ErrorAlarm = "checkout-5xx-rate";
     public const string Template = "EXTlambdadelay01";
-    public const string PriorCheckout = """{"version":1,"enabled":false}""";
+    public const string PriorCheckout = ChaosConventions.DisarmedDocument;
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "sc-orch-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, int> stepCounts = new();

@@ -14,7 +14,7 @@ namespace ServerlessChaos.Wrapper.Tests.Sources;
 public class SsmWireTests
 {
     private const string Parameter = "/serverless-chaos/functions/checkout";
-    private const string Halt = "/serverless-chaos/halt";
+    private const string Halt = ChaosConventions.HaltParameter;
     private static readonly APIGatewayHttpApiV2ProxyRequest Get = new();
 
     private static string GetParametersReply(string? settings, string? halt = null)

@@ -8,5 +8,5 @@ public static class Documents
     public static string Armed(params string[] faults) =>
         $$"""{"version":1,"enabled":true,"expiresAt":"{{ExpiresAt}}","experimentId":"exp-1","faults":[{{string.Join(",", faults)}}]}""";
 
-    public const string Disarmed = """{"version":1,"enabled":false}""";
+    public const string Disarmed = ChaosConventions.DisarmedDocument;
 }

@@ -10,7 +10,7 @@ internal static class SampleTargetFactory
     public const string FunctionName = "sample-api";
 
     /// <summary>The settings parameter the sample's wrapper reads.</summary>
-    public const string Parameter = "/serverless-chaos/functions/" + FunctionName;
+    public const string Parameter = ChaosConventions.ParameterPrefix + FunctionName;
 
     /// <summary>How long API Gateway waits for a Lambda integration.</summary>
     public static readonly TimeSpan IntegrationTimeout = TimeSpan.FromSeconds(29);
