@@ -1,8 +1,6 @@
-using ServerlessChaos.Aws.Configuration;
-using ServerlessChaos.Aws.Http;
-using ServerlessChaos.Aws.Ssm;
 using ServerlessChaos.Wrapper.Settings;
 using ServerlessChaos.Wrapper.Sources;
+using ServerlessChaos.Wrapper.Sources.Ssm;
 
 namespace ServerlessChaos.Wrapper;
 
@@ -35,12 +33,12 @@ public sealed partial class ChaosWrapper
     /// settings in <c>SERVERLESS_CHAOS_SETTINGS</c>). A broken environment (no region, say) means no chaos and one log line.
     /// </summary>
     /// <param name="options">Clock, randomness, TTLs and the rest; defaults to <see cref="ChaosOptions"/>' defaults.</param>
-    /// <param name="environment">Where the variables come from (the SSM client's region, credentials and endpoint too);
-    /// defaults to the process environment. A host with its own environment reader passes it here.</param>
-    public static ChaosWrapper FromEnvironment(ChaosOptions? options = null, IAwsEnvironment? environment = null)
+    /// <param name="environment">Reads a variable (the SSM reader's region, credentials and endpoint too); defaults to
+    /// the process environment. A host with its own environment reader passes it here.</param>
+    public static ChaosWrapper FromEnvironment(ChaosOptions? options = null, Func<string, string?>? environment = null)
     {
         options ??= new ChaosOptions();
-        environment ??= SystemAwsEnvironment.Instance;
+        environment ??= Environment.GetEnvironmentVariable;
         IChaosSettingsSource? source = null;
         try
         {
@@ -55,39 +53,27 @@ public sealed partial class ChaosWrapper
         return new ChaosWrapper(source, options);
     }
 
-    private static IChaosSettingsSource? SourceFromEnvironment(ChaosOptions options, IAwsEnvironment environment)
+    private static IChaosSettingsSource? SourceFromEnvironment(ChaosOptions options, Func<string, string?> environment)
     {
-        var parameter = environment.GetVariable(ParameterVariable);
-        var halt = environment.GetVariable(HaltParameterVariable) is { Length: > 0 } configured ? configured : HaltValue.DefaultParameterName;
+        var parameter = environment(ParameterVariable);
+        var halt = environment(HaltParameterVariable) is { Length: > 0 } configured ? configured : HaltValue.DefaultParameterName;
         if (!string.IsNullOrWhiteSpace(parameter))
         {
-            if (string.Equals(environment.GetVariable(SourceVariable), "extension", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(environment(SourceVariable), "extension", StringComparison.OrdinalIgnoreCase))
             {
-                return new ExtensionSettingsSource(parameter, halt, sessionToken: environment.GetVariable("AWS_SESSION_TOKEN"));
+                return new ExtensionSettingsSource(parameter, halt, sessionToken: environment("AWS_SESSION_TOKEN"));
             }
 
-            var fromEnvironment = AwsClientOptions.FromEnvironment(environment);
-            var client = new SsmClient(new AwsClientOptions
-            {
-                Region = fromEnvironment.Region,
-                Credentials = fromEnvironment.Credentials,
-                Environment = fromEnvironment.Environment,
-                TimeProvider = options.TimeProvider,
-
-                // The wrapper's cache retries with backoff; one bounded attempt per read keeps invocations fast.
-                Timeout = options.FetchTimeout,
-                Retry = new AwsRetryOptions { MaxAttempts = 1 },
-            });
-            return new SsmSettingsSource(client, parameter, halt);
+            return new SsmSettingsSource(SsmParametersReader.FromEnvironment(environment, options.TimeProvider), parameter, halt);
         }
 
-        if (environment.GetVariable(SettingsFileVariable) is { Length: > 0 } file)
+        if (environment(SettingsFileVariable) is { Length: > 0 } file)
         {
             return new FileSettingsSource(file);
         }
 
-        return environment.GetVariable(EnvironmentSettingsSource.DefaultVariable) is { Length: > 0 }
-            ? new EnvironmentSettingsSource(read: environment.GetVariable)
+        return environment(EnvironmentSettingsSource.DefaultVariable) is { Length: > 0 }
+            ? new EnvironmentSettingsSource(read: environment)
             : null;
     }
 }

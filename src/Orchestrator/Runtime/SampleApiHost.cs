@@ -1,5 +1,4 @@
 using System.Globalization;
-using ServerlessChaos.Aws.Configuration;
 using ServerlessChaos.Samples.SampleApi;
 using ServerlessChaos.Wrapper;
 using SampleLambdaContext = ServerlessChaos.Samples.SampleApi.LambdaContext;
@@ -27,7 +26,7 @@ public static class SampleApiHost
     {
         ArgumentNullException.ThrowIfNull(environment);
         var functionName = environment("AWS_LAMBDA_FUNCTION_NAME");
-        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = time, FunctionName = functionName, JsonTypeInfoResolver = SampleApiJsonContext.Default }, new VariablesAwsEnvironment(environment));
+        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = time, FunctionName = functionName, JsonTypeInfoResolver = SampleApiJsonContext.Default }, environment);
 
         // Lives as long as the process, like any Lambda handler's clients.
         var function = SampleApiFunction.Create(wrapper, environment(SampleApiFunction.InventoryUrlVariable));

@@ -86,7 +86,7 @@ public class OtherSourcesTests
         };
         var wrapper = ChaosWrapper.FromEnvironment(
             new ChaosOptions { LogWriter = TextWriter.Null, TimeProvider = new ManualTimeProvider() },
-            new ServerlessChaos.Aws.Configuration.VariablesAwsEnvironment(variables.GetValueOrDefault));
+            variables.GetValueOrDefault);
 
         (await wrapper.GetStatusAsync()).Armed.ShouldBeTrue();
     }

@@ -3,9 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Amazon.Lambda.APIGatewayEvents;
 using ServerlessChaos.Aws.Credentials;
-using ServerlessChaos.Aws.Http;
-using ServerlessChaos.Aws.Ssm;
-using ServerlessChaos.Wrapper.Sources;
+using ServerlessChaos.Wrapper.Sources.Ssm;
 using ServerlessChaos.Wrapper.Tests.Support;
 
 namespace ServerlessChaos.Wrapper.Tests.Sources;
@@ -45,16 +43,9 @@ public class SsmWireTests
     private static (ChaosWrapper Wrapper, ManualTimeProvider Clock, StringWriter Log) Wrapper(Uri endpoint)
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var client = new SsmClient(new AwsClientOptions
-        {
-            Region = "eu-west-1",
-            Endpoint = endpoint,
-            Credentials = new StaticCredentialsProvider("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "token"),
-            TimeProvider = clock,
-            Retry = new AwsRetryOptions { MaxAttempts = 1 },
-        });
+        var reader = new SsmParametersReader("eu-west-1", endpoint, () => new AwsCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "token"), clock);
         var log = new StringWriter();
-        var wrapper = new ChaosWrapper(new SsmSettingsSource(client, Parameter, Halt), new ChaosOptions { TimeProvider = clock, LogWriter = log, Randomizer = Sequence.Always(0.5) });
+        var wrapper = new ChaosWrapper(new SsmSettingsSource(reader, Parameter, Halt), new ChaosOptions { TimeProvider = clock, LogWriter = log, Randomizer = Sequence.Always(0.5) });
         return (wrapper, clock, log);
     }
 
@@ -192,5 +183,95 @@ public class SsmWireTests
         clock.Advance(TimeSpan.FromMilliseconds(100));
         await Invoke(wrapper);
         server.Requests.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task From_the_environment_the_reader_signs_with_the_functions_keys_and_honours_the_SSM_endpoint_override()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        server.Handler = LoopbackServer.Json(200, GetParametersReply(ArmedStatus(clock)));
+        var variables = new Dictionary<string, string?>
+        {
+            [ChaosWrapper.ParameterVariable] = Parameter,
+            ["AWS_REGION"] = "eu-west-1",
+            ["AWS_ACCESS_KEY_ID"] = "ASIAFUNCTIONROLE",
+            ["AWS_SECRET_ACCESS_KEY"] = "secret",
+            ["AWS_SESSION_TOKEN"] = "session-token",
+            ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1/",
+            ["AWS_ENDPOINT_URL_SSM"] = server.Url.ToString(),
+        };
+        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = clock, LogWriter = TextWriter.Null }, variables.GetValueOrDefault);
+
+        (await Invoke(wrapper)).StatusCode.ShouldBe(503);
+
+        var request = server.Requests.ShouldHaveSingleItem();
+        request.Header("authorization")!.ShouldStartWith($"AWS4-HMAC-SHA256 Credential=ASIAFUNCTIONROLE/{clock.GetUtcNow():yyyyMMdd}/eu-west-1/ssm/aws4_request");
+        request.Header("x-amz-security-token").ShouldBe("session-token");
+        request.Header("content-type").ShouldBe("application/x-amz-json-1.1");
+    }
+
+    [Fact]
+    public async Task Rotated_keys_in_the_environment_are_used_on_the_next_read()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        server.Handler = LoopbackServer.Json(200, GetParametersReply(null));
+        var variables = new Dictionary<string, string?>
+        {
+            [ChaosWrapper.ParameterVariable] = Parameter,
+            ["AWS_REGION"] = "eu-west-1",
+            ["AWS_ACCESS_KEY_ID"] = "ASIAFIRST",
+            ["AWS_SECRET_ACCESS_KEY"] = "secret",
+            ["AWS_ENDPOINT_URL"] = server.Url.ToString(),
+        };
+        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = clock, LogWriter = TextWriter.Null }, variables.GetValueOrDefault);
+        await Invoke(wrapper);
+
+        variables["AWS_ACCESS_KEY_ID"] = "ASIASECOND";
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await Invoke(wrapper);
+
+        server.Requests.Select(r => r.Header("authorization")!.Split('/')[0]).ShouldBe(["AWS4-HMAC-SHA256 Credential=ASIAFIRST", "AWS4-HMAC-SHA256 Credential=ASIASECOND"]);
+    }
+
+    [Theory]
+    [InlineData(null, "http://127.0.0.1:1/", "AWS_REGION")]
+    [InlineData("eu-west-1", "not a url", "AWS_ENDPOINT_URL_SSM must be an absolute http or https URL (was 'not a url')")]
+    public async Task A_broken_environment_means_no_chaos_and_one_line_naming_the_variable(string? region, string endpoint, string named)
+    {
+        var log = new StringWriter();
+        var variables = new Dictionary<string, string?>
+        {
+            [ChaosWrapper.ParameterVariable] = Parameter,
+            ["AWS_REGION"] = region,
+            ["AWS_ACCESS_KEY_ID"] = "AKID",
+            ["AWS_SECRET_ACCESS_KEY"] = "secret",
+            ["AWS_ENDPOINT_URL_SSM"] = endpoint,
+        };
+
+        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { LogWriter = log }, variables.GetValueOrDefault);
+
+        (await Invoke(wrapper)).Body.ShouldBe("own");
+        var line = JsonDocument.Parse(log.ToString().Trim().Split('\n').ShouldHaveSingleItem()).RootElement;
+        line.GetProperty("exception").GetString()!.ShouldContain(named);
+    }
+
+    [Fact]
+    public async Task Missing_keys_are_a_failed_read_that_names_the_variable_and_leaves_the_handler_answering()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var log = new StringWriter();
+        var variables = new Dictionary<string, string?>
+        {
+            [ChaosWrapper.ParameterVariable] = Parameter,
+            ["AWS_REGION"] = "eu-west-1",
+            ["AWS_ENDPOINT_URL"] = server.Url.ToString(),
+        };
+        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { LogWriter = log, TimeProvider = new ManualTimeProvider(DateTimeOffset.UtcNow) }, variables.GetValueOrDefault);
+
+        (await Invoke(wrapper)).Body.ShouldBe("own");
+        server.Requests.ShouldBeEmpty();
+        log.ToString().ShouldContain("AWS_ACCESS_KEY_ID is not set");
     }
 }
