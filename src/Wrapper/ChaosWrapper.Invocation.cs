@@ -205,6 +205,9 @@ public sealed partial class ChaosWrapper
                     InvocationScope.Current = scope;
                 }
 
+                // Also set here, for the same reason: the skew must flow into the handler and end with this invocation.
+                SkewClock(settings, fired, identity, injected);
+
                 // Terminating faults, first in document order wins: the handler then does not run at all.
                 var faults = settings.Faults;
                 for (var i = 0; i < faults.Count && !answered && injectedException is null; i++)
@@ -310,6 +313,30 @@ public sealed partial class ChaosWrapper
         }
 
         return fillPath;
+    }
+
+    /// <summary>Shifts the function's clock for this invocation by the first fired clockSkew fault, in document order.</summary>
+    private void SkewClock(ChaosSettings settings, uint fired, InvocationIdentity identity, List<string> injected)
+    {
+        var faults = settings.Faults;
+        for (var i = 0; i < faults.Count; i++)
+        {
+            if ((fired & (1u << i)) != 0 && faults[i] is ClockSkewFaultSettings skew)
+            {
+                var hit = _functionClock.NextHit(settings, i, skew);
+                var offsetMs = skew.OffsetAt(hit);
+                _functionClock.Skew(TimeSpan.FromMilliseconds(offsetMs));
+                Telemetry.FaultInjected(skew.Type, identity, json =>
+                {
+                    json.WriteNumber("offsetMs", offsetMs);
+                    json.WriteNumber("driftMs", skew.DriftMs);
+                    json.WriteNumber("hit", hit + 1);
+                    json.WriteString("functionTime", _functionClock.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                });
+                injected.Add(skew.Type);
+                return;
+            }
+        }
     }
 
     /// <summary>The invocation's deadline from the context's remaining time; none when absent or beyond Lambda's 15 minutes.</summary>

@@ -24,9 +24,12 @@ public static class FaultTypes
     /// <summary>Hold the invocation until just before its deadline.</summary>
     public const string Timeout = "timeout";
 
+    /// <summary>Shift the clock the function reads through <c>ChaosWrapper.Time</c>.</summary>
+    public const string ClockSkew = "clockSkew";
+
     /// <summary>Every type, in the order faults are applied within one invocation.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, SqsBatchFailure];
+        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, ClockSkew, SqsBatchFailure];
 }
 
 /// <summary>One configured fault: its type, the share of invocations it hits, and optional event conditions.</summary>

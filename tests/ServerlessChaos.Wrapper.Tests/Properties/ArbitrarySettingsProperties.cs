@@ -23,7 +23,7 @@ public class ArbitrarySettingsProperties
 
     private static readonly Gen<string> FieldName = Gen.Elements(
         "type", "rate", "ms", "minMs", "maxMs", "allowPastDeadline", "exceptionType", "message", "statusCode", "body", "headers",
-        "runHandler", "hosts", "fault", "megabytes", "share", "bufferMs", "match", "bogus");
+        "runHandler", "hosts", "fault", "megabytes", "share", "bufferMs", "match", "offsetMs", "driftMs", "bogus");
 
     private static readonly Gen<string> Match = Gen.OneOf(
         Gen.Elements("eq", "startsWith", "exists", "regex", "like").SelectMany(op =>
@@ -48,6 +48,7 @@ public class ArbitrarySettingsProperties
             """{"type":"dependency","rate":R,"hosts":["example.com"],"fault":{"kind":"status","statusCode":429,"errorCode":"Throttled"}}""",
             """{"type":"diskSpace","rate":R,"megabytes":1}""",
             $$"""{"type":"sqsBatchFailure","rate":R,"share":{{n / 50.0}}}""",
+            $$"""{"type":"clockSkew","rate":R,"offsetMs":{{n - 25}},"driftMs":{{n}}}""",
             """{"type":"statusCode","rate":R,"statusCode":503,"match":{"path":"requestContext.http.method","op":"regex","value":"^G"}}""")
         .Select(f => f.Replace("\"rate\":R", "\"rate\":" + (rate / 100.0).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))));
 

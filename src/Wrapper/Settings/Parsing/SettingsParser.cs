@@ -198,12 +198,30 @@ internal static class SettingsParser
                 var buffer = reader.Integer(element, path, "bufferMs", 0, 60_000, TimeoutFaultSettings.DefaultBufferMs);
                 fault = new TimeoutFaultSettings(rate ?? 0, match, buffer ?? 0);
                 break;
+            case FaultTypes.ClockSkew:
+                reader.RejectUnknown(element, path, "a clockSkew fault", "type", "rate", "match", "offsetMs", "driftMs");
+                fault = ReadClockSkew(element, path, rate ?? 0, match, reader);
+                break;
             default:
                 reader.Error($"{path}.type", $"must be one of {string.Join(", ", FaultTypes.All)} (was \"{type}\")");
                 return null;
         }
 
         return reader.Errors.Count == errorsBefore ? fault : null;
+    }
+
+    private static ClockSkewFaultSettings? ReadClockSkew(JsonElement element, string path, double rate, IReadOnlyList<EventMatch> match, FieldReader reader)
+    {
+        const long max = ClockSkewFaultSettings.MaxOffsetMs;
+        var offset = reader.WholeNumber(element, path, "offsetMs", -max, max, 0);
+        var drift = reader.WholeNumber(element, path, "driftMs", -max, max, 0);
+        if (offset == 0 && drift == 0)
+        {
+            reader.Error($"{path}.offsetMs", "is required when driftMs is 0 or absent: a whole number of milliseconds to shift the clock, positive ahead, negative behind (was 0 or missing)");
+            return null;
+        }
+
+        return offset is null || drift is null ? null : new ClockSkewFaultSettings(rate, match, offset.Value, drift.Value);
     }
 
     /// <summary>Reads <c>ms</c> (fixed) or <c>minMs</c>/<c>maxMs</c> (uniform range).</summary>
