@@ -80,6 +80,23 @@ internal static class JsonResponse
         Set(response, "body", rewrite(text));
     }
 
+    /// <summary>The <c>itemIdentifier</c>s in <c>batchItemFailures</c>, in order.</summary>
+    public static IEnumerable<string> BatchItemFailures(JsonNode node)
+    {
+        if (node is not JsonObject response || Find(response, "batchItemFailures", out _) is not JsonArray failures)
+        {
+            yield break;
+        }
+
+        foreach (var item in failures)
+        {
+            if (item is JsonObject failure && Find(failure, "itemIdentifier", out _) is JsonValue id && id.GetValueKind() == JsonValueKind.String)
+            {
+                yield return id.GetValue<string>();
+            }
+        }
+    }
+
     /// <summary>Adds the ids to <c>batchItemFailures</c> (each once); false when the JSON is not an object.</summary>
     public static bool AddBatchItemFailures(JsonNode node, IReadOnlyList<string> messageIds)
     {
@@ -94,14 +111,7 @@ internal static class JsonResponse
             response[key ?? "batchItemFailures"] = failures;
         }
 
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in failures)
-        {
-            if (item is JsonObject failure && Find(failure, "itemIdentifier", out _) is JsonValue id && id.GetValueKind() == JsonValueKind.String)
-            {
-                existing.Add(id.GetValue<string>());
-            }
-        }
+        var existing = new HashSet<string>(BatchItemFailures(response), StringComparer.Ordinal);
 
         foreach (var id in messageIds)
         {

@@ -47,6 +47,7 @@ internal sealed class JsonShapes
             : new JsonSerializerOptions { TypeInfoResolver = resolver };
         _options.PropertyNameCaseInsensitive = true;
         _options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        _options.Converters.Add(new MemoryStreamConverter());
         _options.MakeReadOnly();
     }
 

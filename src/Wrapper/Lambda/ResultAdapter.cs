@@ -25,6 +25,12 @@ internal abstract class ResultAdapter<TResult>
 
     /// <summary>Replaces an HTTP response's body with what <paramref name="rewrite"/> makes of it.</summary>
     public abstract bool TryRewriteBody(TResult result, Func<string?, string?> rewrite, out TResult changed);
+
+    /// <summary>Whether this result type can carry <c>batchItemFailures</c> (what the delayRecords fault reports into).</summary>
+    public abstract bool CanReportBatchItemFailures { get; }
+
+    /// <summary>The <c>itemIdentifier</c>s in the result's <c>batchItemFailures</c>; a Stream result is replaced by a rewound copy.</summary>
+    public abstract IReadOnlyList<string> BatchItemFailures(ref TResult result);
 }
 
 /// <summary>Typed results (the real API Gateway, ALB and SQS batch response types by shape), edited through their JSON metadata.</summary>
@@ -81,6 +87,25 @@ internal sealed class TypedResultAdapter<TResult> : ResultAdapter<TResult>
         return _isBatch && _shapes.TryRewrite(result, json => JsonResponse.AddBatchItemFailures(json, messageIds), out changed);
     }
 
+    public override bool CanReportBatchItemFailures => _isBatch;
+
+    public override IReadOnlyList<string> BatchItemFailures(ref TResult result)
+    {
+        var ids = new List<string>();
+        var read = result;
+        if (_isBatch && read is not null)
+        {
+            // Read through the same JSON rewrite, declining the edit: nothing changes.
+            _shapes.TryRewrite(read, json =>
+            {
+                ids.AddRange(JsonResponse.BatchItemFailures(json));
+                return false;
+            }, out _);
+        }
+
+        return ids;
+    }
+
     public override bool TryRewriteBody(TResult result, Func<string?, string?> rewrite, out TResult changed)
     {
         changed = result;
@@ -124,6 +149,10 @@ internal sealed class NoResultAdapter : ResultAdapter<NoResult>
         changed = result;
         return false;
     }
+
+    public override bool CanReportBatchItemFailures => false;
+
+    public override IReadOnlyList<string> BatchItemFailures(ref NoResult result) => [];
 }
 
 /// <summary>The result of a handler that returns no value.</summary>

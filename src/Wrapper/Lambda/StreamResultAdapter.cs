@@ -64,6 +64,23 @@ internal sealed class StreamResultAdapter : ResultAdapter<Stream>
             return true;
         }, out changed);
 
+    public override bool CanReportBatchItemFailures => true;
+
+    public override IReadOnlyList<string> BatchItemFailures(ref Stream result)
+    {
+        var ids = new List<string>();
+        TryEdit(result, node =>
+        {
+            if (node is not null)
+            {
+                ids.AddRange(JsonResponse.BatchItemFailures(node));
+            }
+
+            return false;
+        }, out result);
+        return ids;
+    }
+
     /// <summary>
     /// Reads the handler's output as JSON and lets <paramref name="edit"/> change it; <paramref name="changed"/> is the
     /// edited JSON, or the original bytes rewound when the output is not JSON or the edit declined.
