@@ -8,17 +8,19 @@ namespace ServerlessChaos.Wrapper.Lambda;
 /// <summary>
 /// Reads a dot-separated path out of an event: JSON (<see cref="JsonElement"/>, <see cref="JsonNode"/>; typed events
 /// arrive as their JSON, see <see cref="JsonShapes.Readable{TEvent}"/>), dictionaries (headers) and lists (by index).
-/// Names match case-insensitively. A member that is absent or null reads as absent, which means "no match" — never an error.
+/// Names match case-insensitively unless asked otherwise. A member that is absent or null reads as absent, which means
+/// "no match" — never an error.
 /// </summary>
 internal static class EventReader
 {
-    public static string? ReadText(object? root, string[] segments)
+    /// <summary>The text at the path; <paramref name="exactCase"/>: names must match exactly (a typed member by its camelCase JSON name too).</summary>
+    public static string? ReadText(object? root, string[] segments, bool exactCase = false)
     {
-        var value = Navigate(root, segments);
+        var value = Navigate(root, segments, exactCase);
         return ToText(value);
     }
 
-    public static object? Navigate(object? current, string[] segments)
+    public static object? Navigate(object? current, string[] segments, bool exactCase = false)
     {
         foreach (var segment in segments)
         {
@@ -27,7 +29,7 @@ internal static class EventReader
                 return null;
             }
 
-            current = Step(current, segment);
+            current = Step(current, segment, exactCase);
         }
 
         return current is JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } ? null : current;
@@ -76,20 +78,20 @@ internal static class EventReader
         _ => value.ToString(),
     };
 
-    private static object? Step(object current, string segment)
+    private static object? Step(object current, string segment, bool exactCase)
     {
         switch (current)
         {
             case JsonElement element:
-                return StepJson(element, segment);
+                return StepJson(element, segment, exactCase);
             case JsonObject jsonObject:
-                return jsonObject.TryGetPropertyValue(segment, out var node) ? node : FindIgnoringCase(jsonObject, segment);
+                return jsonObject.TryGetPropertyValue(segment, out var node) ? node : exactCase ? null : FindIgnoringCase(jsonObject, segment);
             case JsonArray jsonArray:
                 return TryIndex(segment, jsonArray.Count, out var jsonIndex) ? jsonArray[jsonIndex] : null;
             case IDictionary<string, string> strings:
-                return strings.TryGetValue(segment, out var found) ? found : FindIgnoringCase(strings, segment);
+                return strings.TryGetValue(segment, out var found) ? found : exactCase ? null : FindIgnoringCase(strings, segment);
             case IDictionary<string, object> objects:
-                return objects.TryGetValue(segment, out var foundObject) ? foundObject : FindIgnoringCase(objects, segment);
+                return objects.TryGetValue(segment, out var foundObject) ? foundObject : exactCase ? null : FindIgnoringCase(objects, segment);
             case IDictionary dictionary:
                 return dictionary.Contains(segment) ? dictionary[segment] : null;
             case IList list:
@@ -99,13 +101,27 @@ internal static class EventReader
         }
     }
 
-    private static object? StepJson(JsonElement element, string segment)
+    private static object? StepJson(JsonElement element, string segment, bool exactCase)
     {
         if (element.ValueKind == JsonValueKind.Object)
         {
             if (element.TryGetProperty(segment, out var exact))
             {
                 return exact;
+            }
+
+            if (exactCase)
+            {
+                // Exact case: the name itself, or a typed member's C# name written as camelCase (RequestContext for requestContext).
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (segment.Length > 0 && property.Name.Length == segment.Length && char.ToLowerInvariant(property.Name[0]) == segment[0] && property.Name.AsSpan(1).SequenceEqual(segment.AsSpan(1)))
+                    {
+                        return property.Value;
+                    }
+                }
+
+                return null;
             }
 
             foreach (var property in element.EnumerateObject())

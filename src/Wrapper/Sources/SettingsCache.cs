@@ -147,10 +147,14 @@ internal sealed class SettingsCache
             {
                 settings = parsed.Settings;
                 _parsed = (version, settings);
+                if (parsed.Warnings.Count > 0)
+                {
+                    ReportInvalidOnce(document, parsed.Warnings, "Part of the chaos settings is invalid and skipped; the rest is in force");
+                }
             }
             else
             {
-                ReportInvalidOnce(document, parsed.Errors);
+                ReportInvalidOnce(document, parsed.Errors, "Chaos settings are invalid; no faults are injected until they are fixed");
             }
         }
 
@@ -184,7 +188,7 @@ internal sealed class SettingsCache
             _source.Description, null, exception);
     }
 
-    private void ReportInvalidOnce(SettingsDocument document, IReadOnlyList<SettingsError> errors)
+    private void ReportInvalidOnce(SettingsDocument document, IReadOnlyList<SettingsError> errors, string message)
     {
         var version = document.Version ?? document.Settings;
         if (string.Equals(version, _lastReportedInvalid, StringComparison.Ordinal))
@@ -193,6 +197,6 @@ internal sealed class SettingsCache
         }
 
         _lastReportedInvalid = version;
-        _telemetry.Problem("Chaos settings are invalid; no faults are injected until they are fixed", _source.Description, errors.Select(e => e.Message));
+        _telemetry.Problem(message, _source.Description, errors.Select(e => e.Message));
     }
 }
