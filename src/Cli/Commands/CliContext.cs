@@ -1,4 +1,5 @@
 using ServerlessChaos.Aws.Http;
+using ServerlessChaos.Orchestrator.Backends.Aws;
 
 namespace ServerlessChaos.Cli.Commands;
 
@@ -20,8 +21,21 @@ internal sealed class CliContext
     /// <summary>The directory relative paths are resolved against.</summary>
     public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
 
-    /// <summary>How the AWS clients reach AWS: the standard environment unless a test says otherwise.</summary>
-    public Func<AwsClientOptions> AwsOptions { get; init; } = () => AwsClientOptions.FromEnvironment();
+    /// <summary>
+    /// How the AWS clients reach AWS: the AWS SDK's region and credential chain (SSO, assume-role,
+    /// credential_process, ...) unless a test says otherwise.
+    /// </summary>
+    public Func<AwsClientOptions> AwsOptions { get; init; } = () =>
+    {
+        try
+        {
+            return AwsAccess.FromEnvironment().SignedClientOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException(e.Message);
+        }
+    };
 
     /// <summary>Reads an environment variable (tests give a dictionary instead of the process environment).</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
