@@ -13,7 +13,7 @@ public sealed class EndpointAndRegionTests
         using var env = new FakeEnvironment(("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"), ("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:9999/ssm"));
 
         AwsEndpointResolver.Resolve(AwsServiceDescription.Ssm, "eu-west-1", env).ShouldBe(new Uri("http://127.0.0.1:9999/ssm"));
-        AwsEndpointResolver.Resolve(AwsServiceDescription.Sqs, "eu-west-1", env).ShouldBe(new Uri("http://127.0.0.1:4566"));
+        AwsEndpointResolver.Resolve(AwsServiceDescription.Fis, "eu-west-1", env).ShouldBe(new Uri("http://127.0.0.1:4566"));
     }
 
     [Theory]
