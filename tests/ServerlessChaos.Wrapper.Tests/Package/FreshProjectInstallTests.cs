@@ -4,7 +4,7 @@ namespace ServerlessChaos.Wrapper.Tests.Package;
 
 /// <summary>
 /// A new user's first five minutes: a fresh project outside the repository, one <c>dotnet add package</c> against the
-/// packed feed, a build with warnings as errors, and a decorated handler that runs.
+/// packed feed, a build with warnings as errors (the package's weaver runs in it), and handlers decorated both ways that run.
 /// </summary>
 public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFixture<PackageFixture>
 {
@@ -24,10 +24,25 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
     private const string Program = """
         using ServerlessChaos.Wrapper;
 
-        var handler = ChaosWrapper.Shared.Decorate<Request, LambdaContext, Response>(
-            (request, context) => Task.FromResult(new Response { StatusCode = 200, Body = "hello " + request.Name }));
-        var response = await handler(new Request { Name = "world" }, new LambdaContext());
-        Console.WriteLine($"RESULT {response.StatusCode} {response.Body}");
+        var request = new Request { Name = "world" };
+        var decorated = ChaosWrapper.Shared.Decorate<Request, LambdaContext, Response>(
+            (r, context) => Task.FromResult(new Response { StatusCode = 200, Body = "hello " + r.Name }));
+        var response = await decorated(request, new LambdaContext());
+        Console.WriteLine($"DECORATE {response.StatusCode} {response.Body}");
+        response = await new Function().Handle(request, new LambdaContext());
+        Console.WriteLine($"ATTRIBUTE {response.StatusCode} {response.Body} runs={Function.Runs}");
+
+        public sealed class Function
+        {
+            public static int Runs;
+
+            [ChaosInjection]
+            public Task<Response> Handle(Request request, LambdaContext context)
+            {
+                Runs++;
+                return Task.FromResult(new Response { StatusCode = 200, Body = "hello " + request.Name });
+            }
+        }
 
         public sealed class Request
         {
@@ -50,12 +65,12 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
         """;
 
     [Fact]
-    public void The_wrapper_package_depends_only_on_the_signer_not_on_the_control_planes_AWS_clients()
+    public void The_wrapper_package_depends_only_on_the_signer_and_the_weaver_not_on_the_control_planes_AWS_clients()
     {
         var dependencies = package.Dependencies("ServerlessChaos.Wrapper");
 
         dependencies.Keys.Order().ShouldBe(["net10.0", "net8.0"]);
-        dependencies.Values.ShouldAllBe(ids => ids.SequenceEqual(new[] { "ServerlessChaos.Aws.Signing" }));
+        dependencies.Values.ShouldAllBe(ids => ids.SequenceEqual(new[] { "AspectInjector", "ServerlessChaos.Aws.Signing" }));
         package.Dependencies("ServerlessChaos.Aws.Signing").Values.ShouldAllBe(ids => ids.Length == 0);
     }
 
@@ -77,7 +92,8 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
             </configuration>
             """);
 
-        await Run(project, "add", "package", "ServerlessChaos.Wrapper", "--source", package.Feed);
+        // No --source: it would replace every configured source, and the weaver (AspectInjector) comes from the registry.
+        await Run(project, "add", "package", "ServerlessChaos.Wrapper");
         await Run(project, "build", "-warnaserror", "-nologo", "-v", "q");
 
         var output = Path.Combine(project, "bin", "Debug", "net10.0");
@@ -95,14 +111,16 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
 
         exit.ShouldBe(0, log);
         var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        lines.ShouldContain("RESULT 503 chaos", log);
+        lines.ShouldContain("DECORATE 503 chaos", log);
+        lines.ShouldContain("ATTRIBUTE 503 chaos runs=0", log);
         var injected = lines.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        injected.Count(l => l.TryGetProperty("fault", out var fault) && fault.GetString() == "statusCode").ShouldBe(1, log);
+        injected.Count(l => l.TryGetProperty("fault", out var fault) && fault.GetString() == "statusCode").ShouldBe(2, log);
     }
 
-    private async Task Run(string project, params string[] arguments)
+    private async Task<string> Run(string project, params string[] arguments)
     {
         var (exit, output) = await DotnetCli.RunAsync(project, package.Environment, TimeSpan.FromMinutes(8), DotnetCli.Executable, arguments);
         exit.ShouldBe(0, $"dotnet {string.Join(' ', arguments)}:\n{output}");
+        return output;
     }
 }
