@@ -171,6 +171,9 @@ public sealed partial class ChaosWrapper
                     InvocationScope.Current = scope;
                 }
 
+                // Also set here, for the same reason: the skew must flow into the handler and end with this invocation.
+                SkewClock(settings, fired, identity, injected);
+
                 // Terminating faults, first in document order wins: the handler then does not run at all.
                 var faults = settings.Faults;
                 for (var i = 0; i < faults.Count && !answered && injectedException is null; i++)
@@ -213,8 +216,10 @@ public sealed partial class ChaosWrapper
                 return response;
             }
 
-            // The one and only call of the handler.
-            var result = await handler(input, context).ConfigureAwait(false);
+            var plan = PlanBatch(settings, fired, input, eventRoot, results, identity, injected, out var events);
+            var result = plan is null
+                ? await handler(input, context).ConfigureAwait(false) // The one and only call of the handler.
+                : await RunBatchAsync(plan, events!, context, handler, results).ConfigureAwait(false);
             return AfterHandler(result, settings, fired, eventRoot, results, identity, injected, scope);
         }
         finally
@@ -270,6 +275,166 @@ public sealed partial class ChaosWrapper
         }
 
         return fillPath;
+    }
+
+    /// <summary>
+    /// Plans the fired event-source faults for this batch and prepares the event the handler gets; null when none
+    /// applies (not a recognised batch, nothing to change, or an event that cannot be rewritten).
+    /// </summary>
+    private BatchPlan? PlanBatch<TEvent, TResult>(
+        ChaosSettings settings, uint fired, TEvent input, object? eventRoot, ResultAdapter<TResult> results,
+        InvocationIdentity identity, List<string> injected, out Func<TEvent>? events)
+    {
+        events = null;
+        var delay = Fired<DelayRecordsFaultSettings>(settings.Faults, fired).FirstOrDefault();
+        var duplicate = Fired<DuplicateRecordsFaultSettings>(settings.Faults, fired).FirstOrDefault();
+        var reorder = Fired<ReorderRecordsFaultSettings>(settings.Faults, fired).FirstOrDefault();
+        if (delay is null && duplicate is null && reorder is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (delay is not null && !results.CanReportBatchItemFailures)
+            {
+                // Holding records back without reporting them would lose them: the source would count them as processed.
+                Telemetry.Problem("The delayRecords fault needs a handler result that carries batchItemFailures (SQSBatchResponse, StreamsEventResponse or a Stream handler); no records are held back", "wrapper");
+                delay = null;
+            }
+
+            if (RecordBatch.Read(eventRoot) is not { } batch || BatchPlan.Create(batch, delay, duplicate, reorder, Options.Randomizer) is not { } plan)
+            {
+                return null;
+            }
+
+            events = BatchHandOvers.For<TEvent>().Prepare(input, plan);
+            if (events is null)
+            {
+                Telemetry.Problem("The event-source faults could not rewrite this event's Records (a fixed-size or read-only list); the handler gets the batch as delivered", "wrapper");
+                return null;
+            }
+
+            ReportBatch(plan, identity, injected);
+            return plan;
+        }
+        catch (Exception ex)
+        {
+            Telemetry.Problem("The chaos wrapper failed to plan the event-source faults; the handler gets the batch as delivered", "wrapper", null, ex);
+            events = null;
+            return null;
+        }
+    }
+
+    /// <summary>Runs the handler on the planned batch (twice when the batch is handed over twice) and reports held-back records.</summary>
+    private static async Task<TResult> RunBatchAsync<TEvent, TContext, TResult>(
+        BatchPlan plan, Func<TEvent> events, TContext context, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+    {
+        var result = default(TResult)!;
+        if (!plan.NothingLeft)
+        {
+            result = await handler(events(), context).ConfigureAwait(false);
+            if (plan.HandOverTwice)
+            {
+                var first = results.BatchItemFailures(ref result);
+                result = await handler(events(), context).ConfigureAwait(false);
+                if (first.Count > 0)
+                {
+                    // A record either delivery failed must come back: the source sees one response for both.
+                    result = results.AddBatchItemFailures(result, first);
+                }
+            }
+        }
+
+        if (plan.Delayed.Count > 0)
+        {
+            result = results.AddBatchItemFailures(result, plan.Delayed);
+            var reported = new HashSet<string>(results.BatchItemFailures(ref result), StringComparer.Ordinal);
+            if (!plan.Delayed.All(reported.Contains))
+            {
+                // Failing the invocation makes the source deliver the whole batch again; returning would lose the held-back records.
+                throw new InvalidOperationException(
+                    "ServerlessChaos held back records but could not report them in the handler's result (batchItemFailures); " +
+                    "the invocation fails so the event source delivers the whole batch again");
+            }
+        }
+
+        return result;
+    }
+
+    private void ReportBatch(BatchPlan plan, InvocationIdentity identity, List<string> injected)
+    {
+        var source = plan.Batch.SourceName;
+        if (plan.Delay is { } delay)
+        {
+            Telemetry.FaultInjected(delay.Type, identity, json =>
+            {
+                json.WriteString("source", source);
+                WriteRecords(json, plan.Delayed);
+                json.WriteNumber("handedOver", plan.Order.Count);
+            });
+            injected.Add(delay.Type);
+        }
+
+        if (plan.Duplicate is { } duplicate)
+        {
+            Telemetry.FaultInjected(duplicate.Type, identity, json =>
+            {
+                json.WriteString("source", source);
+                json.WriteString("mode", duplicate.Mode == DuplicateMode.Batch ? "batch" : "records");
+                WriteRecords(json, duplicate.Mode == DuplicateMode.Batch ? plan.SeenIds().ToList() : plan.Duplicated);
+            });
+            injected.Add(duplicate.Type);
+        }
+
+        if (plan.Reorder is { } reorder)
+        {
+            Telemetry.FaultInjected(reorder.Type, identity, json =>
+            {
+                json.WriteString("source", source);
+                json.WriteString("order", reorder.Order == RecordOrder.Reverse ? "reverse" : "shuffle");
+                WriteRecords(json, plan.SeenIds().ToList());
+            });
+            injected.Add(reorder.Type);
+        }
+    }
+
+    /// <summary>The records touched, by identifier (the first 100: a log line stays readable for a 10 000-record batch).</summary>
+    private static void WriteRecords(System.Text.Json.Utf8JsonWriter json, IReadOnlyList<string> ids)
+    {
+        const int MaxNamed = 100;
+        json.WriteNumber("recordCount", ids.Count);
+        json.WriteStartArray("records");
+        for (var i = 0; i < ids.Count && i < MaxNamed; i++)
+        {
+            json.WriteStringValue(ids[i]);
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>Shifts the function's clock for this invocation by the first fired clockSkew fault, in document order.</summary>
+    private void SkewClock(ChaosSettings settings, uint fired, InvocationIdentity identity, List<string> injected)
+    {
+        var faults = settings.Faults;
+        for (var i = 0; i < faults.Count; i++)
+        {
+            if ((fired & (1u << i)) != 0 && faults[i] is ClockSkewFaultSettings skew)
+            {
+                var hit = _functionClock.NextHit(settings, i, skew);
+                var offsetMs = skew.OffsetAt(hit);
+                _functionClock.Skew(TimeSpan.FromMilliseconds(offsetMs));
+                Telemetry.FaultInjected(skew.Type, identity, json =>
+                {
+                    json.WriteNumber("offsetMs", offsetMs);
+                    json.WriteNumber("driftMs", skew.DriftMs);
+                    json.WriteNumber("hit", hit + 1);
+                    json.WriteString("functionTime", _functionClock.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                });
+                injected.Add(skew.Type);
+                return;
+            }
+        }
     }
 
     /// <summary>The invocation's deadline from the context's remaining time; none when absent or beyond Lambda's 15 minutes.</summary>
@@ -372,17 +537,9 @@ public sealed partial class ChaosWrapper
             }
         }
 
-        var count = Math.Min(ids.Count, (int)Math.Ceiling(share * ids.Count));
-
-        // Partial Fisher-Yates with the injected random source: which messages fail is random but reproducible in tests.
-        for (var k = 0; k < count; k++)
-        {
-            var j = k + Math.Min(ids.Count - k - 1, (int)(Options.Randomizer() * (ids.Count - k)));
-            (ids[k], ids[j]) = (ids[j], ids[k]);
-        }
-
-        ids.RemoveRange(count, ids.Count - count);
-        return ids;
+        // Random but reproducible in tests: the picks come from the injected randomizer.
+        var count = RandomChoice.Portion(share, ids.Count);
+        return [.. RandomChoice.Shuffle(ids.Count, count, Options.Randomizer).Take(count).Select(i => ids[i])];
     }
 
     private async Task<string?> FillDiskAsync(DiskSpaceFaultSettings fault, InvocationIdentity identity)

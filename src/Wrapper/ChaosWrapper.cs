@@ -17,12 +17,14 @@ public sealed partial class ChaosWrapper
 {
     private readonly SettingsCache? _cache;
     private readonly ChaosClock _clock;
+    private readonly FunctionClock _functionClock;
 
     /// <summary>Creates a wrapper reading settings from <paramref name="source"/>; null means "not opted in" (no chaos, ever).</summary>
     public ChaosWrapper(IChaosSettingsSource? source, ChaosOptions? options = null)
     {
         Options = options ?? new ChaosOptions();
         _clock = new ChaosClock(Options.TimeProvider);
+        _functionClock = new FunctionClock(Options.TimeProvider);
         Telemetry = new ChaosTelemetry(Options.LogWriter, Options.TimeProvider);
         _cache = source is null ? null : new SettingsCache(source, Options, Telemetry, _clock);
     }
@@ -32,6 +34,13 @@ public sealed partial class ChaosWrapper
 
     /// <summary>Whether this wrapper has a settings source (the function opted in).</summary>
     public bool IsOptedIn => _cache is not null;
+
+    /// <summary>
+    /// The clock for the function's own time checks (token expiry, certificate validity, record timestamps): the
+    /// options' <see cref="ChaosOptions.TimeProvider"/> (the system clock by default), shifted only while a clockSkew
+    /// fault hits the invocation reading it. Read it instead of <see cref="DateTimeOffset.UtcNow"/> where skew should reach.
+    /// </summary>
+    public TimeProvider Time => _functionClock;
 
     internal ChaosTelemetry Telemetry { get; }
 

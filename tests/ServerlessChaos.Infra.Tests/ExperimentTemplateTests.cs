@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
+using ServerlessChaos.Infra.Fis;
 using ServerlessChaos.Infra.Tests.Support;
 
 namespace ServerlessChaos.Infra.Tests;
@@ -12,7 +13,7 @@ public sealed class ExperimentTemplateTests(SynthesizedApp app)
     [Fact]
     public void Every_template_is_tagged_as_managed_and_by_name()
     {
-        Templates.Count().ShouldBe(4, "3 from the settings, 1 of the sample target");
+        Templates.Count().ShouldBe(8, "7 from the settings, 1 of the sample target");
         foreach (var template in Templates)
         {
             template["Tags"]!["serverless-chaos:managed"]!.GetValue<string>().ShouldBe("true");
@@ -73,7 +74,10 @@ public sealed class ExperimentTemplateTests(SynthesizedApp app)
         var action = ((JsonObject)ContextJsonOf(capture.AsObject()))["invocation-http-integration-response"]!;
         action["ActionId"]!.GetValue<string>().ShouldBe("aws:lambda:invocation-http-integration-response");
         action["Parameters"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>())
-            .ShouldBe(new Dictionary<string, string> { ["statusCode"] = "503", ["invocationPercentage"] = "20", ["duration"] = "PT5M" }, ignoreOrder: true);
+            .ShouldBe(new Dictionary<string, string>
+            {
+                ["statusCode"] = "503", ["contentTypeHeader"] = "application/json", ["preventExecution"] = "true", ["invocationPercentage"] = "20", ["duration"] = "PT5M",
+            }, ignoreOrder: true);
         action["Targets"]!["Functions"]!.GetValue<string>().ShouldBe("targets");
 
         var stop = app.ControlPlane.OfType("AWS::FIS::ExperimentTemplate").Single(t => t.Properties["Tags"]!["serverless-chaos:template"]!.ToString() == "orders-stop-task");
@@ -100,7 +104,7 @@ public sealed class ExperimentTemplateTests(SynthesizedApp app)
         actions.ShouldContain("logs:CreateLogDelivery");
         actions.ShouldNotContain("ec2:TerminateInstances");
         actions.ShouldAllBe(a => a.StartsWith("ecs:") || a.StartsWith("ssm:") || a.StartsWith("s3:") || a.StartsWith("logs:")
-            || a.StartsWith("tag:") || a.StartsWith("lambda:"));
+            || a.StartsWith("tag:") || a.StartsWith("lambda:") || a.StartsWith("ec2:Describe"));
 
         // The sample's only template stops tasks: its FIS role can neither run SSM documents nor touch S3.
         var sampleFis = app.Sample.Statements().SelectMany(s => s.Actions).ToHashSet();
@@ -123,6 +127,54 @@ public sealed class ExperimentTemplateTests(SynthesizedApp app)
         s3.SelectMany(s => s.Actions).Order().ShouldBe(["s3:GetObject", "s3:ListBucket"]);
         s3.Single(s => s.Actions.Contains("s3:GetObject")).Resources.ShouldAllBe(r => r.EndsWith("/FisConfigs/*"));
         (s3.Single(s => s.Actions.Contains("s3:ListBucket")).Condition?["StringLike"]?["s3:prefix"]?.ToString()).ShouldBe("FisConfigs/*");
+    }
+
+    [Fact]
+    public void The_FIS_role_has_what_the_FIS_actions_reference_lists_for_each_used_action()
+    {
+        var statements = FisRoleStatements(app.ControlPlane);
+        IEnumerable<string> ResourcesOf(string action) => statements.Where(s => s.Actions.Contains(action)).SelectMany(s => s.Resources);
+
+        // aws:ecs:task-network-latency and -packet-loss (FIS actions reference) look up where the task runs.
+        foreach (var action in new[] { "ecs:DescribeContainerInstances", "ec2:DescribeInstances", "ec2:DescribeSubnets", "ssm:ListCommands", "ssm:CancelCommand" })
+        {
+            ResourcesOf(action).ShouldNotBeEmpty(action);
+        }
+
+        // The FIS Lambda actions page grants lambda:GetFunction on "*" (a function/* ARN never matches function:name).
+        ResourcesOf("lambda:GetFunction").ShouldBe(["*"]);
+        ResourcesOf("ecs:ListTasks").ShouldBe(["*"], "Fargate tasks have no container instance to scope to");
+        ResourcesOf("ssm:SendCommand").ShouldBe(
+            ["arn:${AWS::Partition}:ssm:${AWS::Region}:*:document/AWSFIS-Run-*", "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:managed-instance/*"],
+            ignoreOrder: true);
+        ResourcesOf("ecs:StopTask").ShouldBe(["arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/*"]);
+
+        // Every permission of the table, for every action the templates use, is in the role.
+        foreach (var permission in FisActions.All.SelectMany(a => a.Permissions))
+        {
+            statements.ShouldContain(s => s.Json["Sid"]!.ToString() == permission.Sid && permission.Actions.All(a => s.Actions.Contains(a)), permission.Sid);
+        }
+    }
+
+    [Fact]
+    public void The_README_lists_each_FIS_action_from_the_same_table()
+    {
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md")).ReplaceLineEndings("\n");
+
+        var table = FisActions.MarkdownTable();
+
+        readme.ShouldContain(table, customMessage: "README.md's deploy section must hold this table (FisActions.MarkdownTable()) as it is:\n" + table);
+    }
+
+    private static List<IamStatement> FisRoleStatements(TemplateJson template)
+    {
+        var fisRole = template.OfType("AWS::IAM::Role")
+            .Single(r => r.Properties["AssumeRolePolicyDocument"]!.ToJsonString().Contains("fis.amazonaws.com")).LogicalId;
+        return template.OfType("AWS::IAM::Policy")
+            .Where(p => p.Properties["Roles"]!.AsArray().Any(r => r!["Ref"]!.ToString() == fisRole))
+            .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+            .Select(s => new IamStatement(s!.AsObject()))
+            .ToList();
     }
 
     private static JsonNode ContextJsonOf(object value) => Infra.Settings.ContextJson.ToJsonNode(value)!;

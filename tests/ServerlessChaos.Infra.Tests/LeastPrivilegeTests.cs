@@ -6,7 +6,7 @@ namespace ServerlessChaos.Infra.Tests;
 public sealed class LeastPrivilegeTests(SynthesizedApp app)
 {
     // The SSM actions of the FIS role run FIS-owned documents on task sidecars; they never touch parameters.
-    private static readonly string[] SsmRunCommandActions = ["ssm:SendCommand", "ssm:ListCommands", "ssm:CancelCommand", "ssm:DescribeInstanceInformation"];
+    private static readonly string[] SsmRunCommandActions = ["ssm:SendCommand", "ssm:ListCommands", "ssm:CancelCommand"];
 
     private IEnumerable<IamStatement> Statements => app.All.SelectMany(t => t.Statements());
 
@@ -138,7 +138,7 @@ public sealed class LeastPrivilegeTests(SynthesizedApp app)
         WritesOf("observe").ShouldBeEmpty();
         ActionsOf("rollback").ShouldContain("fis:StopExperiment");
         ActionsOf("observe").ShouldBe(["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "cloudwatch:DescribeAlarms",
-            "fis:GetExperiment", "fis:GetExperimentTemplate", "fis:ListExperimentTemplates", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "fis:GetExperiment", "fis:GetExperimentTemplate", "fis:ListExperimentTemplates", "fis:ListExperiments", "logs:CreateLogStream", "logs:PutLogEvents"],
             ignoreOrder: true);
         ActionsOf("cleanup").ShouldContain("states:DescribeExecution");
     }

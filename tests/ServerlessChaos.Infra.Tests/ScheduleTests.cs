@@ -9,7 +9,7 @@ public sealed class ScheduleTests(SynthesizedApp app)
     [Fact]
     public void Each_schedule_starts_the_state_machine_with_its_input_file_in_its_time_zone()
     {
-        var (_, schedule) = app.ControlPlane.OfType("AWS::Scheduler::Schedule").Single();
+        var (_, schedule) = app.ControlPlane.OfType("AWS::Scheduler::Schedule").Single(s => s.Properties["Name"]!.ToString() == "weekly-game-day");
         var machine = app.ControlPlane.OfType("AWS::StepFunctions::StateMachine").Single().LogicalId;
 
         schedule["Name"]!.GetValue<string>().ShouldBe("weekly-game-day");
@@ -19,7 +19,7 @@ public sealed class ScheduleTests(SynthesizedApp app)
         TemplateJson.Render(schedule["Target"]!["Arn"]).ShouldBe("${" + machine + "}");
 
         var input = JsonNode.Parse(schedule["Target"]!["Input"]!.GetValue<string>());
-        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, Repository.FirstExperimentInput)));
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "events", "experiments", "sample-target-game-day.json")));
         JsonNode.DeepEquals(input, file).ShouldBeTrue();
     }
 
@@ -29,13 +29,18 @@ public sealed class ScheduleTests(SynthesizedApp app)
         var queue = "${" + app.ControlPlane.OfType("AWS::SQS::Queue").Single().LogicalId + ".Arn}";
         var schedules = app.ControlPlane.OfType("AWS::Scheduler::Schedule").ToList();
 
-        schedules.ShouldNotBeEmpty();
+        schedules.Select(s => s.Properties["Name"]!.ToString()).Order().ShouldBe(["daily-checkout", "launch-rehearsal", "weekly-game-day"]);
         foreach (var (_, schedule) in schedules)
         {
             TemplateJson.Render(schedule["Target"]!["DeadLetterConfig"]!["Arn"]).ShouldBe(queue);
-            schedule["Target"]!["RetryPolicy"]!["MaximumRetryAttempts"]!.GetValue<int>().ShouldBe(2);
-            schedule["Target"]!["RetryPolicy"]!["MaximumEventAgeInSeconds"]!.GetValue<int>().ShouldBe(900);
         }
+
+        (int, int, string) RetryOf(string name) => schedules.Single(s => s.Properties["Name"]!.ToString() == name).Properties is var p
+            ? (p["Target"]!["RetryPolicy"]!["MaximumRetryAttempts"]!.GetValue<int>(), p["Target"]!["RetryPolicy"]!["MaximumEventAgeInSeconds"]!.GetValue<int>(), p["State"]!.ToString())
+            : default;
+        RetryOf("weekly-game-day").ShouldBe((2, 900, "ENABLED"));
+        RetryOf("daily-checkout").ShouldBe((3, 3600, "DISABLED"), "the defaults");
+        RetryOf("launch-rehearsal").ShouldBe((0, 60, "ENABLED"));
     }
 
     [Fact]

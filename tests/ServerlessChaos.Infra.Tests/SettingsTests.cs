@@ -97,8 +97,44 @@ public sealed class SettingsTests
             "context.serverlessChaos.experimentTemplates[0].action must be one of aws:ecs:stop-task, ");
         ErrorOf(Template("duration", "\"PT30S\"")).ShouldBe(
             "context.serverlessChaos.experimentTemplates[0].duration must be between one minute (PT1M) and 12 hours (PT12H) (was 'PT30S')");
-        ErrorOf(Template("action", "\"aws:lambda:invocation-http-integration-response\"")).ShouldBe(
-            "context.serverlessChaos.experimentTemplates[0].parameters.statusCode is required by aws:lambda:invocation-http-integration-response");
+    }
+
+    [Fact]
+    public void Parameters_FIS_requires_are_required_at_synth()
+    {
+        string Http(string parameters) => Template("action", "\"aws:lambda:invocation-http-integration-response\"")
+            .Replace("\"duration\"", $"\"parameters\":{parameters},\"duration\"", StringComparison.Ordinal);
+
+        ErrorOf(Http("""{ "preventExecution": true, "contentTypeHeader": "application/json" }""")).ShouldBe(
+            "context.serverlessChaos.experimentTemplates[0].parameters.statusCode is required by aws:lambda:invocation-http-integration-response (a whole number from 100 to 599)");
+        ErrorOf(Http("""{ "statusCode": 503, "preventExecution": true }""")).ShouldBe(
+            "context.serverlessChaos.experimentTemplates[0].parameters.contentTypeHeader is required by aws:lambda:invocation-http-integration-response (text)");
+        ErrorOf(Http("""{ "statusCode": 503, "contentTypeHeader": "application/json" }""")).ShouldBe(
+            "context.serverlessChaos.experimentTemplates[0].parameters.preventExecution is required by aws:lambda:invocation-http-integration-response (true or false)");
+        ErrorOf(Template("action", "\"aws:lambda:invocation-error\"")).ShouldBe(
+            "context.serverlessChaos.experimentTemplates[0].parameters.preventExecution is required by aws:lambda:invocation-error (true or false)");
+        Read(Http("""{ "statusCode": 503, "contentTypeHeader": "application/json", "preventExecution": false }""")).ExperimentTemplates.Single()
+            .Parameters.ShouldBe(new Dictionary<string, string> { ["statusCode"] = "503", ["contentTypeHeader"] = "application/json", ["preventExecution"] = "false" }, ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Parameter_values_are_checked_against_the_format_FIS_documents()
+    {
+        string Latency(string parameters) => Template("action", "\"aws:ecs:task-network-latency\"")
+            .Replace("\"duration\"", $"\"parameters\":{parameters},\"duration\"", StringComparison.Ordinal);
+
+        Read(Latency("""{ "delayMilliseconds": 300, "flowsPercent": 50, "sources": "DYNAMODB", "installDependencies": "True" }"""))
+            .ExperimentTemplates.Single().Parameters["flowsPercent"].ShouldBe("50", "flowsPercent is a documented parameter of network latency");
+        ErrorOf(Latency("""{ "flowsPercent": 150 }""")).ShouldBe(
+            "context.serverlessChaos.experimentTemplates[0].parameters.flowsPercent must be a whole number from 0 to 100 (was '150')");
+        ErrorOf(Latency("""{ "delayMilliseconds": "soon" }""")).ShouldBe(
+            "context.serverlessChaos.experimentTemplates[0].parameters.delayMilliseconds must be a whole number of at least 0 (was 'soon')");
+        ErrorOf(Latency("""{ "installDependencies": true }""")).ShouldBe(
+            "context.serverlessChaos.experimentTemplates[0].parameters.installDependencies must be True or False (spelled as the FIS SSM document takes it) (was 'true')");
+        ErrorOf(Template("parameters", """{ "invocationPercentage": 0 }""")).ShouldBe(
+            "context.serverlessChaos.experimentTemplates[0].parameters.invocationPercentage must be a whole number from 1 to 100 (was '0')");
+        ErrorOf(Template("action", "\"aws:lambda:invocation-error\"").Replace("\"duration\"", "\"parameters\":{\"preventExecution\":\"yes\"},\"duration\"", StringComparison.Ordinal))
+            .ShouldBe("context.serverlessChaos.experimentTemplates[0].parameters.preventExecution must be true or false (was 'yes')");
     }
 
     [Fact]

@@ -143,8 +143,10 @@ public sealed class ControlFunctions : Construct
 
         if (access.HasFlag(ControlAccess.ReadExperiments))
         {
-            Allow("ReadExperiments", ["fis:GetExperiment", "fis:GetExperimentTemplate", "fis:ListExperimentTemplates"],
-                [FisArn("experiment"), FisArn("experiment-template")]);
+            Allow("ReadExperiments", ["fis:GetExperiment", "fis:GetExperimentTemplate"], [FisArn("experiment"), FisArn("experiment-template")]);
+            // The list actions have no resource type in the Service Authorization Reference (list_awsfaultinjectionservice.html),
+            // so only "*" grants them; the steps find templates and experiments by tag through them.
+            Allow("ListExperiments", ["fis:ListExperimentTemplates", "fis:ListExperiments"], ["*"]);
         }
 
         if (access.HasFlag(ControlAccess.StartExperiments))

@@ -19,7 +19,7 @@ public enum ControlAccess
     /// <summary>cloudwatch:DescribeAlarms.</summary>
     ReadAlarms = 4,
 
-    /// <summary>fis:GetExperiment, fis:GetExperimentTemplate and fis:ListExperimentTemplates.</summary>
+    /// <summary>fis:GetExperiment and fis:GetExperimentTemplate; fis:ListExperimentTemplates and fis:ListExperiments (on <c>*</c>).</summary>
     ReadExperiments = 8,
 
     /// <summary>fis:StartExperiment on templates tagged serverless-chaos:managed=true.</summary>

@@ -64,7 +64,6 @@ public sealed class ExperimentTemplates : Construct
         var stack = Stack.Of(this);
         var actions = props.Templates.Select(t => FisActions.Find(t.Action)
             ?? throw new InfraSettingsException($"experiment template '{t.Name}': unknown FIS action '{t.Action}'")).ToList();
-        var kinds = actions.Select(a => a.Kind).ToHashSet();
 
         LogGroup = new LogGroup(this, "ExperimentLogs", new LogGroupProps
         {
@@ -85,7 +84,7 @@ public sealed class ExperimentTemplates : Construct
             }),
         });
 
-        if (kinds.Contains(FisTargetKind.LambdaFunction))
+        if (actions.Any(a => a.UsesLambdaConfiguration))
         {
             LambdaConfigurationBucket = new Bucket(this, "LambdaConfiguration", new BucketProps
             {
@@ -96,7 +95,7 @@ public sealed class ExperimentTemplates : Construct
             });
         }
 
-        GrantActions(stack, kinds);
+        GrantActions(stack, actions);
 
         var templates = new Dictionary<string, CfnExperimentTemplate>(StringComparer.Ordinal);
         for (var i = 0; i < props.Templates.Count; i++)
@@ -143,10 +142,10 @@ public sealed class ExperimentTemplates : Construct
         }));
     }
 
-    private void GrantActions(Stack stack, HashSet<FisTargetKind> kinds)
+    private void GrantActions(Stack stack, IReadOnlyList<FisAction> actions)
     {
-        void Allow(string sid, string[] actions, string[] resources) =>
-            Role.AddToPolicy(new PolicyStatement(new PolicyStatementProps { Sid = sid, Actions = actions, Resources = resources }));
+        void Allow(string sid, IEnumerable<string> iamActions, IEnumerable<string> resources) =>
+            Role.AddToPolicy(new PolicyStatement(new PolicyStatementProps { Sid = sid, Actions = [.. iamActions], Resources = [.. resources] }));
 
         string Arn(string service, string resource, string name, string? account = null) => stack.FormatArn(new ArnComponents
         {
@@ -154,37 +153,31 @@ public sealed class ExperimentTemplates : Construct
             Resource = resource,
             ResourceName = name,
             Account = account,
+            ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
         });
 
-        // FIS delivers the experiment log through CloudWatch Logs log delivery, whose APIs take no resource ARN.
+        // Resource ARN formats from the Service Authorization Reference (ECS, SSM, S3).
+        string[] Arns(FisResource resource) => resource switch
+        {
+            FisResource.Any => ["*"],
+            FisResource.EcsTasks => [Arn("ecs", "task", "*")],
+            FisResource.EcsContainerInstances => [Arn("ecs", "container-instance", "*")],
+            // AWS owns the FIS documents, so their ARN carries no account of ours (AWS-owned SSM documents show an empty
+            // account); '*' matches it whatever AWS puts there, and the name keeps the grant to FIS's own documents.
+            FisResource.FisSsmDocuments => [Arn("ssm", "document", "AWSFIS-Run-*", account: "*")],
+            FisResource.SsmManagedInstances => [Arn("ssm", "managed-instance", "*")],
+            FisResource.LambdaConfigurationObjects => [LambdaConfigurationBucket!.ArnForObjects(LambdaConfigurationPrefix + "*")],
+            _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "unknown FIS resource"),
+        };
+
+        // FIS delivers the experiment log through CloudWatch Logs log delivery, whose APIs take no resource ARN
+        // (https://docs.aws.amazon.com/fis/latest/userguide/monitoring-logging.html).
         Allow("DeliverExperimentLog", ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"], ["*"]);
-        // Tag-based targets are resolved through the Resource Groups Tagging API, which has no resource ARNs either.
-        Allow("ResolveTaggedTargets", ["tag:GetResources"], ["*"]);
 
-        if (kinds.Contains(FisTargetKind.EcsTaskApi) || kinds.Contains(FisTargetKind.EcsTaskSsm))
+        // One statement per permission of the table, granted once however many actions share it.
+        foreach (var permission in actions.SelectMany(a => a.Permissions).Distinct())
         {
-            Allow("DescribeEcsTasks", ["ecs:DescribeTasks"], [Arn("ecs", "task", "*")]);
-            Allow("ListEcsTasks", ["ecs:ListTasks"], [Arn("ecs", "container-instance", "*")]);
-        }
-
-        if (kinds.Contains(FisTargetKind.EcsTaskApi))
-        {
-            Allow("StopEcsTasks", ["ecs:StopTask"], [Arn("ecs", "task", "*")]);
-        }
-
-        if (kinds.Contains(FisTargetKind.EcsTaskSsm))
-        {
-            // The task actions run AWS FIS-owned SSM documents on the tasks' SSM agent sidecars.
-            Allow("RunFisDocuments", ["ssm:SendCommand"],
-                [Arn("ssm", "document", "AWSFIS-Run-*", account: ""), Arn("ssm", "managed-instance", "*")]);
-            Allow("TrackFisCommands", ["ssm:ListCommands", "ssm:CancelCommand", "ssm:DescribeInstanceInformation"], ["*"]);
-        }
-
-        if (kinds.Contains(FisTargetKind.LambdaFunction))
-        {
-            Allow("ReadTargetFunctions", ["lambda:GetFunction"], [Arn("lambda", "function", "*")]);
-            Allow("WriteFisConfiguration", ["s3:PutObject", "s3:DeleteObject"],
-                [LambdaConfigurationBucket!.ArnForObjects(LambdaConfigurationPrefix + "*")]);
+            Allow(permission.Sid, permission.Actions, permission.Resources.SelectMany(Arns));
         }
     }
 

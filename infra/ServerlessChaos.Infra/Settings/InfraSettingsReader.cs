@@ -104,16 +104,17 @@ public static partial class InfraSettingsReader
                 ?? throw new InfraSettingsException($"{at}.action must be one of {string.Join(", ", FisActions.All.Select(a => a.Id))} (was '{actionId}')");
 
             var parameters = StringMap(OptionalObject(item, at, "parameters"), $"{at}.parameters");
-            foreach (var key in parameters.Keys)
+            foreach (var (key, value) in parameters)
             {
                 Require(key != "duration", $"{at}.parameters.duration: set the duration with {at}.duration");
-                Require(action.Parameters.Contains(key),
-                    $"{at}.parameters.{key} is not a parameter of {action.Id} (it takes {Describe(action.Parameters)})");
+                var parameter = action.Parameter(key)
+                    ?? throw new InfraSettingsException($"{at}.parameters.{key} is not a parameter of {action.Id} (it takes {Describe(action.Parameters.Select(p => p.Name).ToList())})");
+                Require(parameter.Problem(value) is null, $"{at}.parameters.{key} {parameter.Problem(value)} (was '{value}')");
             }
 
-            foreach (var key in action.RequiredParameters)
+            foreach (var parameter in action.Parameters.Where(p => p.Required))
             {
-                Require(parameters.ContainsKey(key), $"{at}.parameters.{key} is required by {action.Id}");
+                Require(parameters.ContainsKey(parameter.Name), $"{at}.parameters.{parameter.Name} is required by {action.Id} ({parameter.FormatText})");
             }
 
             var duration = OptionalString(item, at, "duration") ?? "";

@@ -20,7 +20,7 @@ internal static class GameDayCommand
         };
         var report = new Option<string?>("--report", "-o")
         {
-            Description = "The folder for report.html, report.json and report.md. Defaults to gameday-report-<UTC time> in the current folder.",
+            Description = "The folder for report.html, report.json and report.md. Defaults to a new gameday-report-<UTC time>-<random> in the current folder.",
         };
         var rate = new Option<double>("--rate")
         {
@@ -29,8 +29,14 @@ internal static class GameDayCommand
         };
         rate.Validators.Add(r =>
         {
+            // A token that is not a number already has the parser's one-line error; reading it would throw.
+            if (r.Tokens.Count > 0 && !double.TryParse(r.Tokens[^1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                return;
+            }
+
             var value = r.GetValueOrDefault<double>();
-            if (value is < 1 or > 500)
+            if (value is < 1 or > 500 || double.IsNaN(value))
             {
                 r.AddError(string.Create(CultureInfo.InvariantCulture, $"--rate must be between 1 and 500 requests per second (was {value})"));
             }
@@ -42,6 +48,10 @@ internal static class GameDayCommand
         var alarms = new Option<string?>("--alarms")
         {
             Description = "A JSON file of local alarm definitions (name, metric p99LatencyMs or serverErrorRatePercent, threshold, periodSeconds, evaluationPeriods, datapointsToAlarm, comparisonOperator, treatMissingData). Defaults to the sample API's two alarms.",
+        };
+        var allowRemote = new Option<bool>("--allow-remote-targets")
+        {
+            Description = "Let httpLoad probes go to hosts other than 127.0.0.1/localhost (refused by default: a local game day sends traffic only to this machine).",
         };
         var plain = new Option<bool>("--plain")
         {
@@ -55,6 +65,7 @@ internal static class GameDayCommand
             rate,
             repository,
             alarms,
+            allowRemote,
             plain,
         };
         command.SetAction(async (parse, ct) =>
@@ -66,13 +77,14 @@ internal static class GameDayCommand
             var experimentPath = parse.GetValue(experiment) is { } path ? context.FullPath(path) : Path.Combine(root, GameDayOptions.DefaultExperiment);
             var reportDirectory = parse.GetValue(report) is { } dir
                 ? context.FullPath(dir)
-                : context.FullPath("gameday-report-" + context.Clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+                : context.FullPath(ReportFolder.DefaultName(context.Clock.GetUtcNow()));
             var options = new GameDayOptions
             {
                 RepositoryRoot = root,
                 ExperimentPath = experimentPath,
                 ReportDirectory = reportDirectory,
                 RatePerSecond = parse.GetValue(rate),
+                AllowRemoteTargets = parse.GetValue(allowRemote),
                 Alarms = parse.GetValue(alarms) is { } alarmFile ? ReadAlarms(context.FullPath(alarmFile)) : Alarms.SampleAlarms.Defaults,
             };
             var result = await GameDay(context, options, interactive: context.Interactive && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);

@@ -20,6 +20,12 @@ internal sealed class GameDayOptions
     /// <summary>Where report.html, report.json and report.md go.</summary>
     public required string ReportDirectory { get; init; }
 
+    /// <summary>The settings parameters the game day's functions read; a wrapper fault aimed elsewhere is refused. Defaults to the sample API's.</summary>
+    public IReadOnlyList<string> ServedParameters { get; init; } = [Target.SampleTargetFactory.Parameter];
+
+    /// <summary>Whether probes may go to hosts other than 127.0.0.1/localhost. Defaults to false.</summary>
+    public bool AllowRemoteTargets { get; init; }
+
     /// <summary>Requests per second the load generator sends. Defaults to 20.</summary>
     public double RatePerSecond { get; init; } = 20;
 

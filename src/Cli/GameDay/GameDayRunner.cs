@@ -55,7 +55,7 @@ internal sealed class GameDayRunner
         this.buildTarget = buildTarget;
     }
 
-    /// <summary>Reads the experiment file and checks that the game day can run it (its alarms are defined locally).</summary>
+    /// <summary>Reads the experiment file and checks that the game day can run it (valid, its wrapper faults aimed at what it serves, probes on this machine, a duration it can finish).</summary>
     public static JsonObject ReadExperiment(GameDayOptions options, out string text)
     {
         if (!File.Exists(options.ExperimentPath))
@@ -65,7 +65,13 @@ internal sealed class GameDayRunner
 
         text = File.ReadAllText(options.ExperimentPath);
         var resolved = text.Replace(GameDayOptions.SampleApiUrlPlaceholder, "http://127.0.0.1/", StringComparison.Ordinal);
-        Commands.ExperimentValidation.Validate(resolved, options.ExperimentPath);
+        var typed = Commands.ExperimentValidation.Validate(resolved, options.ExperimentPath);
+        var problems = LocalRunRules.Problems(typed, options);
+        if (problems.Count > 0)
+        {
+            throw new CliException($"{options.ExperimentPath} cannot run in a local game day:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}");
+        }
+
         JsonObject experiment;
         try
         {
@@ -108,8 +114,8 @@ internal sealed class GameDayRunner
         await using var controlPlane = await startControlPlane(options, ct).ConfigureAwait(false);
         controlPlane.ParameterChanged += (name, value) => tracker.Add("parameters", DescribeParameter(name, value));
         await using var inventory = await InventorySimulator.StartAsync(options.InventoryThinkTime, ct).ConfigureAwait(false);
-        Directory.CreateDirectory(options.ReportDirectory);
-        await using var wrapperLog = TextWriter.Synchronized(new StreamWriter(Path.Combine(options.ReportDirectory, "wrapper-log.jsonl")) { AutoFlush = true });
+        using var reportFolder = ReportFolder.Claim(options.ReportDirectory);
+        await using var wrapperLog = new WrapperLog(new StreamWriter(Path.Combine(options.ReportDirectory, "wrapper-log.jsonl")));
         var target = buildTarget(controlPlane, inventory.Address, clock, wrapperLog);
         using var function = target.Function;
         await using var api = await SampleApiServer.StartAsync(target.Handler, ct).ConfigureAwait(false);
@@ -140,13 +146,14 @@ internal sealed class GameDayRunner
             {
                 var order = Interlocked.Increment(ref requestNumber) % 100;
                 using var reply = await loadClient.GetAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"orders/{order}"), UriKind.Relative), token).ConfigureAwait(false);
-                reply.Headers.TryGetValues("X-Chaos-Injected", out var injected);
+                reply.Headers.TryGetValues(Wrapper.ChaosOptions.DefaultInjectedHeader, out var injected);
+                reply.Headers.TryGetValues(SampleApiServer.RequestIdHeader, out var requestId);
                 if (Interlocked.Exchange(ref firstServed, 1) == 0)
                 {
                     tracker.Add("load", $"first request served: {(int)reply.StatusCode}");
                 }
 
-                return new LoadReply((int)reply.StatusCode, injected?.FirstOrDefault());
+                return new LoadReply((int)reply.StatusCode, injected?.FirstOrDefault() ?? wrapperLog.FaultFor(requestId?.FirstOrDefault()));
             },
             log,
             clock,
@@ -231,7 +238,8 @@ internal sealed class GameDayRunner
         var endedAt = clock.GetUtcNow();
         await stopBackground.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(loadTask, monitorTask, viewTask).ConfigureAwait(false);
-        var (verdict, reason) = Judge(outcome);
+        var deadLetters = controlPlane.DeadLetters();
+        var (verdict, reason) = Judge(outcome, deadLetters);
         tracker.Add("gameday", $"verdict {verdict.Name()}: {reason}");
         var report = new GameDayReport
         {
@@ -248,6 +256,7 @@ internal sealed class GameDayRunner
             Series = GameDayReport.BuildSeries(log, tracker.StartedAt, endedAt),
             Totals = log.Window(tracker.StartedAt, endedAt + TimeSpan.FromSeconds(1)),
             Journal = outcome.Output?["journal"] ?? outcome.Output,
+            DeadLetters = deadLetters,
         };
 
         await ReportHtml.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.html"), CancellationToken.None).ConfigureAwait(false);
@@ -257,12 +266,18 @@ internal sealed class GameDayRunner
         return new GameDayResult(verdict, report, options.ReportDirectory);
     }
 
-    /// <summary>The verdict of an execution: the journal's verdict when it succeeded, otherwise aborted.</summary>
-    internal static (Verdict Verdict, string Reason) Judge(ExecutionOutcome outcome)
+    /// <summary>
+    /// The verdict of an execution: the journal's verdict when it succeeded, otherwise aborted, with the reason the
+    /// dead-letter messages give (a preflight refusal, a failed step), not only the Fail state's pointer to them.
+    /// </summary>
+    internal static (Verdict Verdict, string Reason) Judge(ExecutionOutcome outcome, IReadOnlyList<JsonNode>? deadLetters = null)
     {
         if (outcome.Status != "SUCCEEDED" || outcome.Output is null)
         {
-            return (Verdict.Aborted, $"the state machine ended {outcome.Status}: {outcome.Error} {outcome.Cause}".Trim());
+            var why = (deadLetters ?? []).Select(DeadLetterReason).Where(r => r is not null).ToList();
+            return (Verdict.Aborted, why.Count > 0
+                ? $"the state machine ended {outcome.Status}: {string.Join("; ", why)}"
+                : $"the state machine ended {outcome.Status}: {outcome.Error} {outcome.Cause}".Trim());
         }
 
         var journal = outcome.Output["journal"] ?? outcome.Output;
@@ -288,6 +303,32 @@ internal sealed class GameDayRunner
         }
 
         return (verdict, reason);
+    }
+
+    /// <summary>What a dead-letter message says went wrong: the failed step's error type and message.</summary>
+    internal static string? DeadLetterReason(JsonNode? message)
+    {
+        if (message?["error"] is not JsonObject error)
+        {
+            return null;
+        }
+
+        var name = error["Error"]?.GetValue<string>();
+        var cause = error["Cause"]?.GetValue<string>();
+        try
+        {
+            // A Lambda error's Cause is its payload: {"errorType","errorMessage",...}.
+            if (cause is not null && JsonNode.Parse(cause) is JsonObject payload && payload["errorMessage"]?.GetValue<string>() is { } text)
+            {
+                cause = text;
+            }
+        }
+        catch (JsonException)
+        {
+            // A plain-text cause is already the message.
+        }
+
+        return $"{name}: {cause}";
     }
 
     private static string DescribeParameter(string name, string? value)
@@ -330,13 +371,19 @@ internal sealed class GameDayRunner
         var c = CultureInfo.InvariantCulture;
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(c, $"Verdict: {report.Verdict.Name()} (exit code {report.Verdict.ExitCode()}) — {report.Reason}")).ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(c, $"  {report.Totals.Count} requests in {(report.EndedAt - report.StartedAt).TotalSeconds:0} s: p50 {report.Totals.P50Ms:0} ms, p99 {report.Totals.P99Ms:0} ms, {report.Totals.ErrorRatePercent:0.0}% 5xx, {report.Totals.Injected} injected faults")).ConfigureAwait(false);
+        var t = report.Totals;
+        await output.WriteLineAsync(string.Create(c, $"  {t.Count} requests in {(report.EndedAt - report.StartedAt).TotalSeconds:0} s: p50 {t.P50Ms:0} ms, p99 {t.P99Ms:0} ms, {t.ErrorRatePercent:0.0}% 5xx ({t.InjectedErrors} injected, {t.NotInjectedErrors} not injected: {t.NotInjectedErrorRatePercent:0.0}%), {t.Injected} injected faults")).ConfigureAwait(false);
         foreach (var alarm in report.Alarms)
         {
             var changes = report.AlarmTransitions.Where(t => t.Alarm == alarm.Name).ToList();
             var final = changes.LastOrDefault()?.To ?? AlarmState.InsufficientData;
             var fired = changes.Count(t => t.To == AlarmState.Alarm);
             await output.WriteLineAsync(string.Create(c, $"  alarm {alarm.Name}: {final.ToWire()} at the end, in ALARM {fired} time(s)")).ConfigureAwait(false);
+        }
+
+        foreach (var letter in report.DeadLetters)
+        {
+            await output.WriteLineAsync($"  dead letter: {DeadLetterReason(letter) ?? letter.ToJsonString()}").ConfigureAwait(false);
         }
 
         await output.WriteLineAsync($"Report: {Path.Combine(options.ReportDirectory, "report.html")} (also report.json, report.md)").ConfigureAwait(false);

@@ -28,6 +28,9 @@ internal interface ILocalControlPlane : IAsyncDisposable
     /// <summary>Publishes an alarm's state (and how it is evaluated) to the local alarm backend.</summary>
     Task SetAlarmAsync(AlarmDefinition alarm, AlarmState state, string reason, CancellationToken cancellationToken);
 
+    /// <summary>The dead-letter messages sent so far (each the body the deadletter step wrote), oldest first.</summary>
+    IReadOnlyList<JsonNode> DeadLetters();
+
     /// <summary>Runs the state machine with <paramref name="experimentJson"/> as input until it ends.</summary>
     /// <param name="experimentJson">The experiment document.</param>
     /// <param name="stepInvoked">Told the handler name of every control function the state machine invokes.</param>

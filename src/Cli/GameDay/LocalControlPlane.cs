@@ -79,6 +79,9 @@ internal sealed class LocalControlPlane : ILocalControlPlane
     public Task<string?> GetParameterAsync(string name, CancellationToken cancellationToken) => backends.Parameters.GetAsync(name, cancellationToken);
 
     /// <inheritdoc />
+    public IReadOnlyList<JsonNode> DeadLetters() => backends.DeadLetters.ReadAll();
+
+    /// <inheritdoc />
     public Task SetAlarmAsync(AlarmDefinition alarm, AlarmState state, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alarm);
@@ -90,7 +93,7 @@ internal sealed class LocalControlPlane : ILocalControlPlane
             }
             else
             {
-                backends.Alarms.SetState(alarm.Name, state.ToWire());
+                backends.Alarms.SetState(alarm.Name, state.ToWire(), TimeProvider.System.GetUtcNow());
             }
         }
 

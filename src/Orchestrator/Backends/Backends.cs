@@ -41,7 +41,8 @@ public interface IAlarmSource
 /// <param name="PeriodSeconds">The metric period.</param>
 /// <param name="EvaluationPeriods">How many periods are evaluated.</param>
 /// <param name="DatapointsToAlarm">How many of them must breach.</param>
-public sealed record AlarmStatus(string Name, string State, int PeriodSeconds, int EvaluationPeriods, int DatapointsToAlarm)
+/// <param name="StateUpdatedAt">When the alarm last changed state (CloudWatch's <c>StateUpdatedTimestamp</c>), if known.</param>
+public sealed record AlarmStatus(string Name, string State, int PeriodSeconds, int EvaluationPeriods, int DatapointsToAlarm, DateTimeOffset? StateUpdatedAt = null)
 {
     /// <summary>The longest time from a breach starting to this alarm being in ALARM: every evaluated period.</summary>
     public TimeSpan WorstCaseDetection => TimeSpan.FromSeconds((long)PeriodSeconds * Math.Max(EvaluationPeriods, DatapointsToAlarm));

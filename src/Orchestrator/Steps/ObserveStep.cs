@@ -43,8 +43,12 @@ internal sealed class ObserveStep(StepServices services)
         monitor.AlarmBreached = breached.Count > 0;
         if (monitor.AlarmBreached && monitor.AlarmSeenAt is null)
         {
-            monitor.AlarmSeenAt = services.Now;
-            state.Journal.Reasons.Add($"alarm {string.Join(", ", breached)} went into ALARM after {(int)(services.Now - plan.StartedAt).TotalSeconds} s");
+            // When the alarm went into ALARM (its state-updated time), not when this poll noticed: the journal's
+            // alarmToRollbackSeconds must match the timeline. A time from before the faults went on is not this breach.
+            var changedAt = alarms.Where(a => breached.Contains(a.Name) && a.StateUpdatedAt is { } t && t >= plan.StartedAt && t <= services.Now)
+                .Select(a => a.StateUpdatedAt!.Value).DefaultIfEmpty(services.Now).Min();
+            monitor.AlarmSeenAt = changedAt;
+            state.Journal.Reasons.Add($"alarm {string.Join(", ", breached)} went into ALARM after {(int)(changedAt - plan.StartedAt).TotalSeconds} s");
         }
 
         var halt = await services.Backends.Parameters.GetAsync(services.Options.HaltParameter, ct).ConfigureAwait(false);

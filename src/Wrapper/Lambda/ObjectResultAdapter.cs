@@ -102,6 +102,28 @@ internal sealed class ObjectResultAdapter<[DynamicallyAccessedMembers(Shapes.Res
         return result;
     }
 
+    public override bool CanReportBatchItemFailures => BatchItemFailuresProperty is not null;
+
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = NestedTrimJustification)]
+    public override IReadOnlyList<string> BatchItemFailures(ref TResult result)
+    {
+        var ids = new List<string>();
+        if (result is null || BatchItemFailuresProperty?.GetValue(result) is not IList list)
+        {
+            return ids;
+        }
+
+        foreach (var item in list)
+        {
+            if (item?.GetType().GetProperty("ItemIdentifier", BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.GetValue(item) is string id)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
     [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = NestedTrimJustification)]
     [UnconditionalSuppressMessage("Trimming", "IL2065", Justification = NestedTrimJustification)]
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = NestedTrimJustification)]

@@ -17,6 +17,12 @@ internal abstract class ResultAdapter<TResult>
     /// <summary>Adds <paramref name="messageIds"/> to the result's <c>batchItemFailures</c>.</summary>
     public abstract TResult AddBatchItemFailures(TResult result, IReadOnlyList<string> messageIds);
 
+    /// <summary>Whether this result type can carry <c>batchItemFailures</c> (what the delayRecords fault reports into).</summary>
+    public abstract bool CanReportBatchItemFailures { get; }
+
+    /// <summary>The <c>itemIdentifier</c>s in the result's <c>batchItemFailures</c>; a Stream result is replaced by a rewound copy.</summary>
+    public abstract IReadOnlyList<string> BatchItemFailures(ref TResult result);
+
     /// <summary>Reason line for a status phrase (ALB's <c>statusDescription</c>).</summary>
     protected static string StatusDescription(int statusCode) =>
         $"{statusCode} {ReasonPhrase(statusCode)}";
@@ -53,6 +59,10 @@ internal sealed class NoResultAdapter : ResultAdapter<NoResult>
     public override NoResult TagHeader(NoResult result, string header, string headerValue) => result;
 
     public override NoResult AddBatchItemFailures(NoResult result, IReadOnlyList<string> messageIds) => result;
+
+    public override bool CanReportBatchItemFailures => false;
+
+    public override IReadOnlyList<string> BatchItemFailures(ref NoResult result) => [];
 }
 
 /// <summary>The result of a handler that returns no value.</summary>

@@ -90,6 +90,27 @@ internal sealed class StreamResultAdapter : ResultAdapter<Stream>
         return ToStream(response);
     }
 
+    public override bool CanReportBatchItemFailures => true;
+
+    public override IReadOnlyList<string> BatchItemFailures(ref Stream result)
+    {
+        var (node, original) = Read(result);
+        result = original;
+        var ids = new List<string>();
+        if (node is JsonObject { } response && response["batchItemFailures"] is JsonArray failures)
+        {
+            foreach (var item in failures)
+            {
+                if (item?["itemIdentifier"]?.GetValueKind() == JsonValueKind.String)
+                {
+                    ids.Add(item["itemIdentifier"]!.GetValue<string>());
+                }
+            }
+        }
+
+        return ids;
+    }
+
     private static void ApplyStatus(JsonObject response, StatusCodeFaultSettings fault, string? header, string headerValue)
     {
         response["statusCode"] = fault.StatusCode;

@@ -24,7 +24,7 @@ public sealed class ChaosSettings
         foreach (var fault in faults)
         {
             HasEventMatch |= fault.Match.Count > 0;
-            NeedsEvent |= fault.Match.Count > 0 || fault.Type == FaultTypes.SqsBatchFailure;
+            NeedsEvent |= fault.Match.Count > 0 || fault.Type is FaultTypes.SqsBatchFailure or FaultTypes.DelayRecords or FaultTypes.DuplicateRecords or FaultTypes.ReorderRecords;
         }
     }
 
@@ -56,7 +56,7 @@ public sealed class ChaosSettings
     /// <summary>Whether any fault has event conditions (the event must then be inspected).</summary>
     internal bool HasEventMatch { get; }
 
-    /// <summary>Whether the event must be read (conditions, or SQS message ids).</summary>
+    /// <summary>Whether the event must be read (conditions, SQS message ids, or a batch the event-source faults edit).</summary>
     internal bool NeedsEvent { get; }
 
     /// <summary>Armed: <see cref="Enabled"/>, and <see cref="ExpiresAt"/> (when given) is after <paramref name="now"/>.</summary>

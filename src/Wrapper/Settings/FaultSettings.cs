@@ -24,9 +24,21 @@ public static class FaultTypes
     /// <summary>Hold the invocation until just before its deadline.</summary>
     public const string Timeout = "timeout";
 
+    /// <summary>Shift the clock the function reads through <c>ChaosWrapper.Time</c>.</summary>
+    public const string ClockSkew = "clockSkew";
+
+    /// <summary>Hold back records of an SQS / Kinesis / DynamoDB Streams batch: reported as failed, delivered again later.</summary>
+    public const string DelayRecords = "delayRecords";
+
+    /// <summary>Repeat records of a batch, or hand the whole batch over twice.</summary>
+    public const string DuplicateRecords = "duplicateRecords";
+
+    /// <summary>Shuffle or reverse the records of a batch.</summary>
+    public const string ReorderRecords = "reorderRecords";
+
     /// <summary>Every type, in the order faults are applied within one invocation.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, SqsBatchFailure];
+        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, ClockSkew, DelayRecords, DuplicateRecords, ReorderRecords, SqsBatchFailure];
 }
 
 /// <summary>One configured fault: its type, the share of invocations it hits, and optional event conditions.</summary>

@@ -18,6 +18,9 @@ public class EndToEndGameDayTests
         return (run, report, await File.ReadAllTextAsync(Path.Combine(reportDir, "report.html")), await File.ReadAllTextAsync(Path.Combine(reportDir, "report.md")));
     }
 
+    private static string ReportDirOf(CliRun run) =>
+        Path.GetDirectoryName(run.Out.Split('\n').Single(l => l.StartsWith("Report: ", StringComparison.Ordinal))["Report: ".Length..].Split(" (")[0])!;
+
     private static JsonObject Phase(JsonNode report, string name) =>
         report["phases"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == name)!.AsObject();
 
@@ -63,6 +66,41 @@ public class EndToEndGameDayTests
         run.Out.ShouldContain("alarm         sample-api-5xx-rate → ALARM: ");
         run.Out.ShouldContain("invoked rollback");
         run.Out.ShouldContain("Verdict: aborted (exit code 2)");
+
+        // alarmToRollbackSeconds runs from the alarm going into ALARM to the rollback, as the timeline shows them.
+        var wentIntoAlarm = report["alarmTransitions"]!.AsArray().First(t => t!["to"]!.GetValue<string>() == "ALARM")!["atSecond"]!.GetValue<double>();
+        var rollbackInvoked = report["timeline"]!.AsArray().First(e => e!["text"]!.GetValue<string>() == "invoked rollback")!["atSecond"]!.GetValue<double>();
+        report["journal"]!["alarmToRollbackSeconds"]!.GetValue<double>().ShouldBe(rollbackInvoked - wentIntoAlarm, tolerance: 0.5);
+    }
+
+    [Fact]
+    public async Task Injected_exceptions_count_as_injected_faults_though_their_502_carries_no_header()
+    {
+        var (run, report, html, _) = await GameDayAsync("exception.json");
+
+        run.ExitCode.ShouldBe(0, run.Out + run.Error);
+        var faults = Phase(report, "fault injection")["stats"]!;
+        faults["serverErrors"]!.GetValue<int>().ShouldBeGreaterThan(0);
+        faults["injectedErrors"]!.GetValue<int>().ShouldBe(faults["serverErrors"]!.GetValue<int>());
+        faults["notInjectedErrors"]!.GetValue<int>().ShouldBe(0);
+        var logged = File.ReadAllLines(Path.Combine(ReportDirOf(run), "wrapper-log.jsonl"))
+            .Count(l => l.Contains("\"fault\":\"exception\"", StringComparison.Ordinal));
+        report["totals"]!["injected"]!.GetValue<int>().ShouldBe(logged);
+        run.Out.ShouldContain($"{logged} injected faults");
+        html.ShouldContain("5xx not injected");
+    }
+
+    [Fact]
+    public async Task A_preflight_refusal_prints_its_reason_and_puts_the_dead_letter_in_the_report()
+    {
+        var (run, report, html, md) = await GameDayAsync("refused.json");
+
+        run.ExitCode.ShouldBe(2, run.Out + run.Error);
+        run.Out.ShouldContain("FIS experiment template EXT123 (faults[0]) does not exist");
+        report["reason"]!.GetValue<string>().ShouldContain("EXT123");
+        report["deadLetters"]!.AsArray().ShouldHaveSingleItem()!["error"]!["Cause"]!.GetValue<string>().ShouldContain("EXT123");
+        html.ShouldContain("Dead letters");
+        md.ShouldContain("## Dead letters");
     }
 
     [Fact]

@@ -60,6 +60,8 @@ public class ScriptedControlPlaneTests
             return new ExecutionOutcome("SUCCEEDED", output);
         }
 
+        public IReadOnlyList<JsonNode> DeadLetters() => [];
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 

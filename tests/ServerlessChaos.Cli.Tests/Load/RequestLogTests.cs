@@ -10,7 +10,7 @@ public class RequestLogTests
     public void P99_of_a_hundred_requests_is_the_99th_slowest_and_p50_the_50th()
     {
         List<double> values = [.. Enumerable.Range(1, 100).Select(i => (double)i).Reverse()];
-        var stats = RequestLog.Summarize(values, 0, 0);
+        var stats = RequestLog.Summarize(values, 0, 0, 0);
         stats.P99Ms.ShouldBe(99);
         stats.P50Ms.ShouldBe(50);
     }
@@ -18,7 +18,7 @@ public class RequestLogTests
     [Fact]
     public void P99_of_a_few_requests_is_the_slowest()
     {
-        RequestLog.Summarize([10, 30, 20], 0, 0).P99Ms.ShouldBe(30);
+        RequestLog.Summarize([10, 30, 20], 0, 0, 0).P99Ms.ShouldBe(30);
     }
 
     [Fact]
@@ -37,5 +37,8 @@ public class RequestLogTests
         stats.ServerErrors.ShouldBe(2);
         stats.Injected.ShouldBe(1);
         stats.ErrorRatePercent.ShouldBe(200.0 / 3, tolerance: 0.001);
+        stats.InjectedErrors.ShouldBe(1); // the 503 the wrapper injected
+        stats.NotInjectedErrors.ShouldBe(1); // the unanswered request: a cascade
+        stats.NotInjectedErrorRatePercent.ShouldBe(100.0 / 3, tolerance: 0.001);
     }
 }

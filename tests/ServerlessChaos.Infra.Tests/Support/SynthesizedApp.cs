@@ -10,60 +10,21 @@ namespace ServerlessChaos.Infra.Tests.Support;
 
 /// <summary>
 /// One synthesized app shared by the template tests (a synth starts the JSII runtime, ~20 s): the app as the CDK
-/// CLI would build it from context, with templates, a schedule and the sample target, plus a stack of ChaosTarget uses.
+/// CLI would build it from the settings of infra/examples/all-fis-actions.json (a template for every supported FIS
+/// action, every schedule option) and the sample target, plus a stack of ChaosTarget uses.
 /// </summary>
 public sealed class SynthesizedApp : IDisposable
 {
     public const string LayerArn = "arn:aws:lambda:eu-west-1:123456789012:layer:aws-fis-extension-x86_64:9";
 
+    /// <summary>The all-actions settings (the <c>serverlessChaos</c> context object).</summary>
+    public static string AllActionsSettingsFile { get; } = Path.Combine(Repository.Root, "infra", "examples", "all-fis-actions.json");
+
     private readonly string outdir = Directory.CreateTempSubdirectory("serverless-chaos-synth-").FullName;
 
     public SynthesizedApp()
     {
-        var settings = JsonNode.Parse($$"""
-            {
-              "experimentTemplates": [
-                {
-                  "name": "checkout-api-503",
-                  "description": "Checkout's API answers 503 for a fifth of requests",
-                  "action": "aws:lambda:invocation-http-integration-response",
-                  "parameters": { "statusCode": 503, "invocationPercentage": 20 },
-                  "duration": "PT5M",
-                  "targetTags": { "team": "checkout" },
-                  "selectionMode": "COUNT(1)",
-                  "stopAlarms": ["checkout-5xx-rate"]
-                },
-                {
-                  "name": "orders-cpu",
-                  "description": "CPU stress on half of the orders tasks",
-                  "action": "aws:ecs:task-cpu-stress",
-                  "parameters": { "percent": 80 },
-                  "duration": "PT10M",
-                  "targetTags": { "service": "orders" },
-                  "selectionMode": "PERCENT(50)",
-                  "stopAlarms": ["orders-p99-latency", "orders-5xx-rate"]
-                },
-                {
-                  "name": "orders-stop-task",
-                  "description": "Stops one orders task",
-                  "action": "aws:ecs:stop-task",
-                  "targetTags": { "service": "orders" },
-                  "selectionMode": "COUNT(1)",
-                  "stopAlarms": ["orders-5xx-rate"]
-                }
-              ],
-              "schedules": [
-                {
-                  "name": "weekly-game-day",
-                  "expression": "cron(0 10 ? * TUE *)",
-                  "timeZone": "Europe/Berlin",
-                  "input": "{{Repository.FirstExperimentInput}}",
-                  "maximumRetryAttempts": 2,
-                  "maximumEventAgeSeconds": 900
-                }
-              ]
-            }
-            """);
+        var settings = JsonNode.Parse(File.ReadAllText(AllActionsSettingsFile));
         var app = new App(new AppProps
         {
             Outdir = outdir,

@@ -36,7 +36,7 @@ public class AwsBackendsTests
                 "AmazonSSM.PutParameter" => (200, """{"Version":4,"Tier":"Standard"}"""),
                 "AmazonSSM.DeleteParameter" => (400, """{"__type":"ParameterNotFound","message":"not found"}"""),
                 "GraniteServiceVersion20100801.DescribeAlarms" => (200, """
-                    {"MetricAlarms":[{"AlarmName":"latency","StateValue":"ALARM","Period":60,"EvaluationPeriods":3,"DatapointsToAlarm":2}],
+                    {"MetricAlarms":[{"AlarmName":"latency","StateValue":"ALARM","StateUpdatedTimestamp":1763769600.25,"Period":60,"EvaluationPeriods":3,"DatapointsToAlarm":2}],
                      "CompositeAlarms":[{"AlarmName":"overall","StateValue":"OK"}]}
                     """),
                 _ => (500, """{"__type":"InternalFailure","message":"boom"}"""),
@@ -79,7 +79,7 @@ public class AwsBackendsTests
         await using var _ = app;
         var alarms = await new AwsAlarmSource(new CloudWatchClient(options)).DescribeAsync(["latency", "overall"], default);
 
-        alarms.ShouldBe([new AlarmStatus("latency", "ALARM", 60, 3, 2), new AlarmStatus("overall", "OK", 60, 1, 1)]);
+        alarms.ShouldBe([new AlarmStatus("latency", "ALARM", 60, 3, 2, DateTimeOffset.FromUnixTimeMilliseconds(1763769600250)), new AlarmStatus("overall", "OK", 60, 1, 1)]);
         alarms[0].WorstCaseDetection.ShouldBe(TimeSpan.FromMinutes(3));
     }
 

@@ -26,9 +26,11 @@ public class LocalBackendsTests
     {
         var alarms = new LocalAlarms();
         alarms.Define("a", periodSeconds: 30, evaluationPeriods: 2, datapointsToAlarm: 1);
-        alarms.SetState("a", "ALARM");
+        var changedAt = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+        alarms.SetState("a", "ALARM", changedAt);
+        alarms.SetState("a", "ALARM", changedAt.AddSeconds(5)); // no change: the state-updated time stays
         var described = await alarms.DescribeAsync(["a", "b"], default);
-        described.Single().ShouldBe(new Orchestrator.Backends.AlarmStatus("a", "ALARM", 30, 2, 1));
+        described.Single().ShouldBe(new Orchestrator.Backends.AlarmStatus("a", "ALARM", 30, 2, 1, changedAt));
         described.Single().WorstCaseDetection.ShouldBe(TimeSpan.FromSeconds(60));
         Should.Throw<ArgumentException>(() => alarms.SetState("a", "RED")).Message.ShouldContain("was RED");
         Should.Throw<KeyNotFoundException>(() => alarms.SetState("b", "OK"));

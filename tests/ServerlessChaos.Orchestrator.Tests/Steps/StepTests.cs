@@ -125,6 +125,24 @@ public class StepTests
     }
 
     [Fact]
+    public async Task Alarm_to_rollback_time_runs_from_the_alarms_state_change_not_from_the_poll_that_noticed_it()
+    {
+        using var scenario = new Scenario();
+        var state = await StepAsync(scenario, "arm", await StepAsync(scenario, "preflight", await StepAsync(scenario, "validate", Begin(scenario))));
+        state = await StepAsync(scenario, "start", state);
+        scenario.Clock.Advance(TimeSpan.FromSeconds(2));
+        scenario.Local.Alarms.SetState(Scenario.ErrorAlarm, "ALARM", scenario.Clock.GetUtcNow());
+        scenario.Clock.Advance(TimeSpan.FromSeconds(2)); // with the poll wait before it, the observation comes 7 s later
+
+        state = await StepAsync(scenario, "observe", state);
+        state["journal"]!["reasons"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldContain($"alarm {Scenario.ErrorAlarm} went into ALARM after 2 s");
+        scenario.Clock.Advance(TimeSpan.FromSeconds(0.25));
+        state = await StepAsync(scenario, "rollback", state);
+
+        state["journal"]!["alarmToRollbackSeconds"]!.GetValue<double>().ShouldBe(7.25);
+    }
+
+    [Fact]
     public async Task The_written_settings_pass_the_wrappers_own_parser_and_expire_after_the_experiment_plus_a_margin()
     {
         using var scenario = new Scenario();

@@ -23,7 +23,7 @@ public class ArbitrarySettingsProperties
 
     private static readonly Gen<string> FieldName = Gen.Elements(
         "type", "rate", "ms", "minMs", "maxMs", "allowPastDeadline", "exceptionType", "message", "statusCode", "body", "headers",
-        "runHandler", "hosts", "fault", "megabytes", "share", "bufferMs", "match", "bogus");
+        "runHandler", "hosts", "fault", "megabytes", "share", "bufferMs", "match", "offsetMs", "driftMs", "order", "reportBatchItemFailures", "bogus");
 
     private static readonly Gen<string> Match = Gen.OneOf(
         Gen.Elements("eq", "startsWith", "exists", "regex", "like").SelectMany(op =>
@@ -48,6 +48,10 @@ public class ArbitrarySettingsProperties
             """{"type":"dependency","rate":R,"hosts":["example.com"],"fault":{"kind":"status","statusCode":429,"errorCode":"Throttled"}}""",
             """{"type":"diskSpace","rate":R,"megabytes":1}""",
             $$"""{"type":"sqsBatchFailure","rate":R,"share":{{n / 50.0}}}""",
+            $$"""{"type":"clockSkew","rate":R,"offsetMs":{{n - 25}},"driftMs":{{n}}}""",
+            $$"""{"type":"delayRecords","rate":R,"share":{{(n + 1) / 51.0}},"reportBatchItemFailures":true}""",
+            $$"""{"type":"duplicateRecords","rate":R,"share":{{(n + 1) / 51.0}}}""",
+            $$"""{"type":"reorderRecords","rate":R,"order":"{{(n % 2 == 0 ? "shuffle" : "reverse")}}"}""",
             """{"type":"statusCode","rate":R,"statusCode":503,"match":{"path":"requestContext.http.method","op":"regex","value":"^G"}}""")
         .Select(f => f.Replace("\"rate\":R", "\"rate\":" + (rate / 100.0).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))));
 
@@ -111,7 +115,7 @@ public class ArbitrarySettingsProperties
             });
             using var client = new HttpClient(wrapper.CreateDependencyHandler(new OkHandler()));
             var calls = 0;
-            var batch = new SQSEvent { Records = [new SQSEvent.SQSMessage { MessageId = "m1" }] };
+            var batch = new SQSEvent { Records = [new SQSEvent.SQSMessage { MessageId = "m1" }, new SQSEvent.SQSMessage { MessageId = "m2" }] };
             try
             {
                 var response = wrapper.InvokeAsync(new APIGatewayHttpApiV2ProxyRequest(), new TestLambdaContext(remaining: TimeSpan.FromMilliseconds(20)), async (_, _) =>

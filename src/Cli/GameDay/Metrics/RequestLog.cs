@@ -4,11 +4,14 @@ namespace ServerlessChaos.Cli.GameDay.Metrics;
 /// <param name="CompletedAt">When the answer (or the failure) arrived.</param>
 /// <param name="LatencyMs">How long the request took, in milliseconds.</param>
 /// <param name="StatusCode">The HTTP status, or 0 when no answer arrived (connection error, client timeout).</param>
-/// <param name="InjectedFault">The wrapper's <c>X-Chaos-Injected</c> header, when the answer carried one.</param>
+/// <param name="InjectedFault">The fault injected into this request: the wrapper's <c>X-Chaos-Injected</c> header, or the fault the wrapper logged for its request id.</param>
 internal readonly record struct RequestSample(DateTimeOffset CompletedAt, double LatencyMs, int StatusCode, string? InjectedFault)
 {
     /// <summary>Server errors and missing answers both count against the 5xx rate, as API Gateway would report them.</summary>
     public bool IsServerError => StatusCode is 0 or >= 500;
+
+    /// <summary>A server error the wrapper did not inject: a cascade, or a real failure.</summary>
+    public bool IsNotInjectedError => IsServerError && InjectedFault is null;
 }
 
 /// <summary>Summary statistics of the requests completed in one time window.</summary>
@@ -16,11 +19,18 @@ internal readonly record struct RequestSample(DateTimeOffset CompletedAt, double
 /// <param name="P50Ms">The median latency in milliseconds (0 when <paramref name="Count"/> is 0).</param>
 /// <param name="P99Ms">The 99th percentile latency in milliseconds (0 when <paramref name="Count"/> is 0).</param>
 /// <param name="ServerErrors">How many were 5xx or got no answer.</param>
-/// <param name="Injected">How many carried the wrapper's injected-fault header.</param>
-internal readonly record struct WindowStats(int Count, double P50Ms, double P99Ms, int ServerErrors, int Injected)
+/// <param name="Injected">How many had a fault injected (header or wrapper log).</param>
+/// <param name="NotInjectedErrors">How many of the server errors had no fault injected: the cascade.</param>
+internal readonly record struct WindowStats(int Count, double P50Ms, double P99Ms, int ServerErrors, int Injected, int NotInjectedErrors = 0)
 {
     /// <summary>The share of 5xx answers in percent (0 when nothing completed).</summary>
     public double ErrorRatePercent => Count == 0 ? 0 : 100.0 * ServerErrors / Count;
+
+    /// <summary>Server errors that carried an injected fault.</summary>
+    public int InjectedErrors => ServerErrors - NotInjectedErrors;
+
+    /// <summary>The share of requests that failed without an injected fault, in percent (0 when nothing completed).</summary>
+    public double NotInjectedErrorRatePercent => Count == 0 ? 0 : 100.0 * NotInjectedErrors / Count;
 }
 
 /// <summary>
@@ -68,6 +78,7 @@ internal sealed class RequestLog
         List<double> latencies = [];
         var errors = 0;
         var injected = 0;
+        var notInjected = 0;
         lock (gate)
         {
             foreach (var s in samples)
@@ -80,22 +91,23 @@ internal sealed class RequestLog
                 latencies.Add(s.LatencyMs);
                 errors += s.IsServerError ? 1 : 0;
                 injected += s.InjectedFault is null ? 0 : 1;
+                notInjected += s.IsNotInjectedError ? 1 : 0;
             }
         }
 
-        return Summarize(latencies, errors, injected);
+        return Summarize(latencies, errors, injected, notInjected);
     }
 
     /// <summary>Summarizes a set of latencies (the list is sorted in place).</summary>
-    public static WindowStats Summarize(List<double> latencies, int serverErrors, int injected)
+    public static WindowStats Summarize(List<double> latencies, int serverErrors, int injected, int notInjectedErrors)
     {
         if (latencies.Count == 0)
         {
-            return new WindowStats(0, 0, 0, serverErrors, injected);
+            return new WindowStats(0, 0, 0, serverErrors, injected, notInjectedErrors);
         }
 
         latencies.Sort();
-        return new WindowStats(latencies.Count, Percentile(latencies, 50), Percentile(latencies, 99), serverErrors, injected);
+        return new WindowStats(latencies.Count, Percentile(latencies, 50), Percentile(latencies, 99), serverErrors, injected, notInjectedErrors);
     }
 
     /// <summary>

@@ -102,6 +102,9 @@ internal sealed class GameDayReport
     /// <summary>The state machine's journal (its output), when the run got that far.</summary>
     public JsonNode? Journal { get; init; }
 
+    /// <summary>The dead-letter messages the run sent (input, error, journal, rollback), oldest first.</summary>
+    public IReadOnlyList<JsonNode> DeadLetters { get; init; } = [];
+
     /// <summary>Seconds since the start for a moment of the run.</summary>
     public double SecondsAt(DateTimeOffset at) => (at - StartedAt).TotalSeconds;
 
@@ -120,6 +123,7 @@ internal sealed class GameDayReport
         var buckets = new List<double>[seconds];
         var errors = new int[seconds];
         var injected = new int[seconds];
+        var notInjected = new int[seconds];
         for (var i = 0; i < seconds; i++)
         {
             buckets[i] = [];
@@ -136,8 +140,9 @@ internal sealed class GameDayReport
             buckets[i].Add(sample.LatencyMs);
             errors[i] += sample.IsServerError ? 1 : 0;
             injected[i] += sample.InjectedFault is null ? 0 : 1;
+            notInjected[i] += sample.IsNotInjectedError ? 1 : 0;
         }
 
-        return [.. Enumerable.Range(0, seconds).Select(i => new SeriesPoint(i, RequestLog.Summarize(buckets[i], errors[i], injected[i])))];
+        return [.. Enumerable.Range(0, seconds).Select(i => new SeriesPoint(i, RequestLog.Summarize(buckets[i], errors[i], injected[i], notInjected[i])))];
     }
 }

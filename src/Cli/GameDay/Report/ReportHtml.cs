@@ -47,7 +47,7 @@ internal static class ReportHtml
 
         html.Append(c, $"<p><span class=\"verdict\" style=\"background:{verdictColor}\">{report.Verdict.Name()}</span> exit code {report.Verdict.ExitCode()} — {E(report.Reason)}</p>\n");
         html.Append(c, $"<p>Started {report.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, ran {(report.EndedAt - report.StartedAt).TotalSeconds:0.0} s; ");
-        html.Append(c, $"{report.Totals.Count} requests, p50 {report.Totals.P50Ms:0} ms, p99 {report.Totals.P99Ms:0} ms, {report.Totals.ErrorRatePercent:0.0}% 5xx, {report.Totals.Injected} with an injected fault.</p>\n");
+        html.Append(c, $"{report.Totals.Count} requests, p50 {report.Totals.P50Ms:0} ms, p99 {report.Totals.P99Ms:0} ms, {report.Totals.ErrorRatePercent:0.0}% 5xx ({report.Totals.InjectedErrors} injected, <strong>{report.Totals.NotInjectedErrors} not injected: {report.Totals.NotInjectedErrorRatePercent:0.0}%</strong>), {report.Totals.Injected} with an injected fault.</p>\n");
 
         html.Append("<h2>Latency</h2>\n");
         html.Append(Chart(report, "milliseconds", [
@@ -59,13 +59,14 @@ internal static class ReportHtml
             new Line("requests", "#57606a", p => p.Stats.Count),
             new Line("5xx", "#cf222e", p => p.Stats.ServerErrors),
             new Line("injected", "#8250df", p => p.Stats.Injected, Dashed: true),
+            new Line("5xx not injected", "#953800", p => p.Stats.NotInjectedErrors),
         ]));
 
-        html.Append("<h2>Phases</h2>\n<table><tr><th>phase</th><th>from (s)</th><th>to (s)</th><th>requests</th><th>p50 (ms)</th><th>p99 (ms)</th><th>5xx</th></tr>\n");
+        html.Append("<h2>Phases</h2>\n<table><tr><th>phase</th><th>from (s)</th><th>to (s)</th><th>requests</th><th>p50 (ms)</th><th>p99 (ms)</th><th>5xx</th><th>5xx injected</th><th>5xx not injected</th></tr>\n");
         foreach (var phase in report.PhaseSummaries)
         {
             var st = phase.Stats;
-            html.Append(c, $"<tr><td>{E(phase.Name)}</td><td class=n>{report.SecondsAt(phase.From):0.0}</td><td class=n>{report.SecondsAt(phase.To):0.0}</td><td class=n>{st.Count}</td><td class=n>{st.P50Ms:0}</td><td class=n>{st.P99Ms:0}</td><td class=n>{st.ServerErrors}</td></tr>\n");
+            html.Append(c, $"<tr><td>{E(phase.Name)}</td><td class=n>{report.SecondsAt(phase.From):0.0}</td><td class=n>{report.SecondsAt(phase.To):0.0}</td><td class=n>{st.Count}</td><td class=n>{st.P50Ms:0}</td><td class=n>{st.P99Ms:0}</td><td class=n>{st.ServerErrors}</td><td class=n>{st.InjectedErrors}</td><td class=n>{st.NotInjectedErrors}</td></tr>\n");
         }
 
         html.Append("</table>\n<h2>Alarms</h2>\n<table><tr><th>alarm</th><th>metric</th><th>threshold</th><th>period</th><th>M of N</th><th>state changes</th></tr>\n");
@@ -84,6 +85,17 @@ internal static class ReportHtml
         }
 
         html.Append("</table>\n");
+        if (report.DeadLetters.Count > 0)
+        {
+            html.Append("<h2>Dead letters</h2>\n<table><tr><th>what failed</th><th>message</th></tr>\n");
+            foreach (var letter in report.DeadLetters)
+            {
+                html.Append(c, $"<tr><td>{E(GameDayRunner.DeadLetterReason(letter))}</td><td><pre>{E(letter.ToJsonString(new JsonSerializerOptions { WriteIndented = true }))}</pre></td></tr>\n");
+            }
+
+            html.Append("</table>\n");
+        }
+
         if (report.Journal is not null)
         {
             html.Append("<h2>Journal</h2>\n<pre>");

@@ -67,8 +67,10 @@ internal static class ReportJson
                 ["p99Ms"] = Math.Round(p.Stats.P99Ms, 1),
                 ["serverErrors"] = p.Stats.ServerErrors,
                 ["injected"] = p.Stats.Injected,
+                ["notInjectedErrors"] = p.Stats.NotInjectedErrors,
             })]),
             ["journal"] = report.Journal?.DeepClone(),
+            ["deadLetters"] = new JsonArray([.. report.DeadLetters.Select(d => d.DeepClone())]),
         };
     }
 
@@ -84,6 +86,9 @@ internal static class ReportJson
         ["serverErrors"] = s.ServerErrors,
         ["errorRatePercent"] = Math.Round(s.ErrorRatePercent, 2),
         ["injected"] = s.Injected,
+        ["injectedErrors"] = s.InjectedErrors,
+        ["notInjectedErrors"] = s.NotInjectedErrors,
+        ["notInjectedErrorRatePercent"] = Math.Round(s.NotInjectedErrorRatePercent, 2),
     };
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

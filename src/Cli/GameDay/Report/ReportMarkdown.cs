@@ -23,13 +23,13 @@ internal static class ReportMarkdown
         md.Append(c, $"**Verdict: {report.Verdict.Name()}** (exit code {report.Verdict.ExitCode()}): {report.Reason}.\n\n");
         md.Append(c, $"Started {report.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, ran {(report.EndedAt - report.StartedAt).TotalSeconds:0.0} s. ");
         md.Append(c, $"{report.Totals.Count} requests, p50 {report.Totals.P50Ms:0} ms, p99 {report.Totals.P99Ms:0} ms, ");
-        md.Append(c, $"{report.Totals.ErrorRatePercent:0.0}% 5xx, {report.Totals.Injected} with an injected fault.\n\n");
+        md.Append(c, $"{report.Totals.ErrorRatePercent:0.0}% 5xx ({report.Totals.InjectedErrors} injected, **{report.Totals.NotInjectedErrors} not injected: {report.Totals.NotInjectedErrorRatePercent:0.0}%**), {report.Totals.Injected} with an injected fault.\n\n");
 
-        md.Append("## Phases\n\n| phase | from (s) | to (s) | requests | p50 (ms) | p99 (ms) | 5xx |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        md.Append("## Phases\n\n| phase | from (s) | to (s) | requests | p50 (ms) | p99 (ms) | 5xx | 5xx injected | 5xx not injected |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var phase in report.PhaseSummaries)
         {
             var st = phase.Stats;
-            md.Append(c, $"| {phase.Name} | {report.SecondsAt(phase.From):0.0} | {report.SecondsAt(phase.To):0.0} | {st.Count} | {st.P50Ms:0} | {st.P99Ms:0} | {st.ServerErrors} |\n");
+            md.Append(c, $"| {phase.Name} | {report.SecondsAt(phase.From):0.0} | {report.SecondsAt(phase.To):0.0} | {st.Count} | {st.P50Ms:0} | {st.P99Ms:0} | {st.ServerErrors} | {st.InjectedErrors} | {st.NotInjectedErrors} |\n");
         }
 
         md.Append("\n## Alarms\n\n| alarm | metric | threshold | period | M of N | state changes |\n|---|---|---:|---:|---|---|\n");
@@ -45,6 +45,15 @@ internal static class ReportMarkdown
         foreach (var entry in report.Timeline)
         {
             md.Append(c, $"| {report.SecondsAt(entry.At):0.0} | {entry.Source} | {entry.Text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ")} |\n");
+        }
+
+        if (report.DeadLetters.Count > 0)
+        {
+            md.Append("\n## Dead letters\n\n");
+            foreach (var letter in report.DeadLetters)
+            {
+                md.Append(c, $"- {GameDayRunner.DeadLetterReason(letter) ?? "(no error recorded)"}\n");
+            }
         }
 
         if (report.Journal is not null)

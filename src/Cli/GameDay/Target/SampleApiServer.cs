@@ -7,10 +7,14 @@ namespace ServerlessChaos.Cli.GameDay.Target;
 /// <summary>
 /// Serves an API Gateway-shaped handler over HTTP on 127.0.0.1, as API Gateway's proxy integration would:
 /// each request becomes an <see cref="APIGatewayProxyRequest"/>, the response's status, headers and body go
-/// back, and a handler that throws gives 502 <c>{"message": "Internal server error"}</c>.
+/// back, and a handler that throws gives 502 <c>{"message": "Internal server error"}</c>. Every answer carries
+/// the invocation's request id in <c>x-amzn-RequestId</c>, as API Gateway's do.
 /// </summary>
 internal sealed class SampleApiServer : IAsyncDisposable
 {
+    /// <summary>The response header with the request id (the Lambda invocation's <c>AwsRequestId</c> here).</summary>
+    public const string RequestIdHeader = "x-amzn-RequestId";
+
     private readonly LocalHttpServer server;
 
     private SampleApiServer(LocalHttpServer server) => this.server = server;
@@ -74,6 +78,7 @@ internal sealed class SampleApiServer : IAsyncDisposable
         }
 
         context.Response.StatusCode = response.StatusCode;
+        context.Response.Headers[RequestIdHeader] = apiEvent.RequestContext!.RequestId;
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
         {
             context.Response.Headers[name] = value;

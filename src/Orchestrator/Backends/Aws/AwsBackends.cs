@@ -51,7 +51,8 @@ public sealed class AwsAlarmSource(CloudWatchClient cloudWatch) : IAlarmSource
                 a.StateValue,
                 a.Period ?? CompositeAlarmPeriodSeconds,
                 a.EvaluationPeriods ?? 1,
-                a.DatapointsToAlarm ?? a.EvaluationPeriods ?? 1)).ToList();
+                a.DatapointsToAlarm ?? a.EvaluationPeriods ?? 1,
+                a.StateUpdatedTimestamp)).ToList();
         });
 }
 

@@ -27,14 +27,24 @@ public sealed class LocalAlarms : IAlarmSource
     }
 
     /// <summary>Sets an alarm's state: OK, ALARM or INSUFFICIENT_DATA.</summary>
+    /// <param name="name">The alarm name.</param>
+    /// <param name="newState">The new state.</param>
+    /// <param name="at">When the state changed (reported as the alarm's state-updated time when it is a change); unknown when null.</param>
     /// <exception cref="KeyNotFoundException">The alarm was never defined.</exception>
-    public void SetState(string name, string newState)
+    public void SetState(string name, string newState, DateTimeOffset? at = null)
     {
         CheckState(newState);
         state.Update(
-            s => s.TryGetValue(name, out var alarm)
-                ? alarm.State = newState
-                : throw new KeyNotFoundException($"alarm {name} is not defined; call Define first"),
+            s =>
+            {
+                var alarm = s.TryGetValue(name, out var found) ? found : throw new KeyNotFoundException($"alarm {name} is not defined; call Define first");
+                if (alarm.State != newState)
+                {
+                    alarm.StateUpdatedAt = at;
+                }
+
+                return alarm.State = newState;
+            },
             save: true);
     }
 
@@ -45,7 +55,7 @@ public sealed class LocalAlarms : IAlarmSource
     public Task<IReadOnlyList<AlarmStatus>> DescribeAsync(IReadOnlyList<string> names, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<AlarmStatus>>(state.Update(
             s => names.Where(s.ContainsKey)
-                .Select(n => new AlarmStatus(n, s[n].State, s[n].PeriodSeconds, s[n].EvaluationPeriods, s[n].DatapointsToAlarm))
+                .Select(n => new AlarmStatus(n, s[n].State, s[n].PeriodSeconds, s[n].EvaluationPeriods, s[n].DatapointsToAlarm, s[n].StateUpdatedAt))
                 .ToList(),
             save: false));
 
@@ -72,4 +82,7 @@ public sealed class LocalAlarm
 
     /// <summary>Breaching periods needed.</summary>
     public int DatapointsToAlarm { get; set; } = 1;
+
+    /// <summary>When the state last changed, if the host said.</summary>
+    public DateTimeOffset? StateUpdatedAt { get; set; }
 }

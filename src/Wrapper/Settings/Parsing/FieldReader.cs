@@ -122,6 +122,29 @@ internal sealed class FieldReader
         return (int)number;
     }
 
+    /// <summary>A whole number beyond <see cref="int"/>'s range (exact up to 2^53, far past any bound used here).</summary>
+    public long? WholeNumber(JsonElement obj, string path, string name, long min, long max, long? fallback)
+    {
+        if (!TryGet(obj, name, out var value))
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number) || number != Math.Floor(number))
+        {
+            Error($"{path}.{name}", $"must be a whole number (was {Describe(value)})");
+            return null;
+        }
+
+        if (number < min || number > max)
+        {
+            Error($"{path}.{name}", $"must be between {min} and {max} (was {Describe(value)})");
+            return null;
+        }
+
+        return (long)number;
+    }
+
     public string? String(JsonElement obj, string path, string name, string? fallback, int maxLength, bool required = false)
     {
         if (!TryGet(obj, name, out var value))

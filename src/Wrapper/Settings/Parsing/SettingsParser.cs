@@ -198,12 +198,83 @@ internal static class SettingsParser
                 var buffer = reader.Integer(element, path, "bufferMs", 0, 60_000, TimeoutFaultSettings.DefaultBufferMs);
                 fault = new TimeoutFaultSettings(rate ?? 0, match, buffer ?? 0);
                 break;
+            case FaultTypes.ClockSkew:
+                reader.RejectUnknown(element, path, "a clockSkew fault", "type", "rate", "match", "offsetMs", "driftMs");
+                fault = ReadClockSkew(element, path, rate ?? 0, match, reader);
+                break;
+            case FaultTypes.DelayRecords:
+                reader.RejectUnknown(element, path, "a delayRecords fault", "type", "rate", "match", "share", "reportBatchItemFailures");
+                var delayShare = ReadShare(element, path, reader);
+                if (reader.Bool(element, path, "reportBatchItemFailures", null) != true && !reader.Errors.Any(e => e.Field == $"{path}.reportBatchItemFailures"))
+                {
+                    reader.Error($"{path}.reportBatchItemFailures", "must be true, confirming the event source mapping has ReportBatchItemFailures in its FunctionResponseTypes (without it Lambda ignores the report and the held-back records are lost)");
+                }
+
+                fault = new DelayRecordsFaultSettings(rate ?? 0, match, delayShare ?? 0);
+                break;
+            case FaultTypes.DuplicateRecords:
+                reader.RejectUnknown(element, path, "a duplicateRecords fault", "type", "rate", "match", "share", "mode");
+                var duplicateShare = ReadShare(element, path, reader);
+                var mode = reader.String(element, path, "mode", "records", 16) switch
+                {
+                    "records" => DuplicateMode.Records,
+                    "batch" => DuplicateMode.Batch,
+                    null => (DuplicateMode?)null,
+                    var other => Invalid<DuplicateMode>(reader, $"{path}.mode", $"must be records or batch (was \"{other}\")"),
+                };
+                fault = new DuplicateRecordsFaultSettings(rate ?? 0, match, duplicateShare ?? 0, mode ?? DuplicateMode.Records);
+                break;
+            case FaultTypes.ReorderRecords:
+                reader.RejectUnknown(element, path, "a reorderRecords fault", "type", "rate", "match", "order");
+                var order = reader.String(element, path, "order", "shuffle", 16) switch
+                {
+                    "shuffle" => RecordOrder.Shuffle,
+                    "reverse" => RecordOrder.Reverse,
+                    null => (RecordOrder?)null,
+                    var other => Invalid<RecordOrder>(reader, $"{path}.order", $"must be shuffle or reverse (was \"{other}\")"),
+                };
+                fault = new ReorderRecordsFaultSettings(rate ?? 0, match, order ?? RecordOrder.Shuffle);
+                break;
             default:
                 reader.Error($"{path}.type", $"must be one of {string.Join(", ", FaultTypes.All)} (was \"{type}\")");
                 return null;
         }
 
         return reader.Errors.Count == errorsBefore ? fault : null;
+    }
+
+    private static ClockSkewFaultSettings? ReadClockSkew(JsonElement element, string path, double rate, IReadOnlyList<EventMatch> match, FieldReader reader)
+    {
+        const long max = ClockSkewFaultSettings.MaxOffsetMs;
+        var offset = reader.WholeNumber(element, path, "offsetMs", -max, max, 0);
+        var drift = reader.WholeNumber(element, path, "driftMs", -max, max, 0);
+        if (offset == 0 && drift == 0)
+        {
+            reader.Error($"{path}.offsetMs", "is required when driftMs is 0 or absent: a whole number of milliseconds to shift the clock, positive ahead, negative behind (was 0 or missing)");
+            return null;
+        }
+
+        return offset is null || drift is null ? null : new ClockSkewFaultSettings(rate, match, offset.Value, drift.Value);
+    }
+
+    /// <summary>Reads an event-source fault's <c>share</c> of the batch: above 0, at most 1, default 0.5.</summary>
+    private static double? ReadShare(JsonElement element, string path, FieldReader reader)
+    {
+        var share = reader.Number(element, path, "share", 0, 1, 0.5);
+        if (share == 0)
+        {
+            reader.Error($"{path}.share", "must be above 0 (a share of the batch's records, rounded up to at least one; was 0)");
+            return null;
+        }
+
+        return share;
+    }
+
+    private static T? Invalid<T>(FieldReader reader, string field, string problem)
+        where T : struct
+    {
+        reader.Error(field, problem);
+        return null;
     }
 
     /// <summary>Reads <c>ms</c> (fixed) or <c>minMs</c>/<c>maxMs</c> (uniform range).</summary>
