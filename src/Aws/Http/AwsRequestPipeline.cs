@@ -24,13 +24,6 @@ internal sealed class AwsRequestPipeline
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     });
 
-    private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
-    {
-        "ThrottlingException", "TooManyRequestsException", "Throttling", "RequestLimitExceeded",
-        "ThrottledException", "RequestThrottled", "RequestThrottledException", "SlowDown",
-        "ProvisionedThroughputExceededException", "PriorRequestNotComplete", "EC2ThrottledException",
-    };
-
     private readonly HttpClient _http;
     private readonly IAwsCredentialsProvider _credentials;
     private readonly AwsClientOptions _options;
@@ -263,7 +256,7 @@ internal sealed class AwsRequestPipeline
     }
 
     private static bool IsRetryable(AwsServiceException error) =>
-        error.HttpStatus is 429 or >= 500 || ThrottlingCodes.Contains(error.ErrorCode);
+        error.HttpStatus is not null && AwsErrorKinds.IsTransient(error.ErrorCode, error.HttpStatus);
 
     /// <summary>Full jitter: a random share of min(MaxDelay, BaseDelay × 2^(attempt-1)).</summary>
     internal static TimeSpan BackoffDelay(int attempt, AwsRetryOptions retry)

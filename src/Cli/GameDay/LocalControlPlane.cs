@@ -76,7 +76,7 @@ internal sealed class LocalControlPlane : ILocalControlPlane
     }
 
     /// <inheritdoc />
-    public Task<string?> GetParameterAsync(string name, CancellationToken cancellationToken) => backends.Parameters.GetAsync(name, cancellationToken);
+    public async Task<string?> GetParameterAsync(string name, CancellationToken cancellationToken) => (await backends.Parameters.GetAsync(name, cancellationToken).ConfigureAwait(false))?.Value;
 
     /// <inheritdoc />
     public IReadOnlyList<JsonNode> DeadLetters() => backends.DeadLetters.ReadAll();

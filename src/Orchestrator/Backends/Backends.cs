@@ -15,14 +15,20 @@ public sealed record ControlPlaneBackends(
     IDeadLetterQueue DeadLetters,
     IProbeRunner Probes);
 
-/// <summary>A key-value parameter store (SSM Parameter Store on AWS).</summary>
+/// <summary>
+/// A parameter store (SSM Parameter Store on AWS). Values are read decrypted and written back with their
+/// type, key and tier, so nothing the user had is lost on the way through.
+/// </summary>
 public interface IParameterStore
 {
-    /// <summary>The parameter's value, or null when it does not exist.</summary>
-    Task<string?> GetAsync(string name, CancellationToken cancellationToken);
+    /// <summary>The parameter (decrypted, with its type, key and tier), or null when it does not exist.</summary>
+    Task<StoredParameter?> GetAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>Creates or overwrites a parameter.</summary>
-    Task PutAsync(string name, string value, CancellationToken cancellationToken);
+    /// <summary>Every parameter under <paramref name="path"/> and its sub-paths, decrypted, in name order.</summary>
+    Task<IReadOnlyList<StoredParameter>> ListAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Creates or overwrites a parameter with the given type, key and tier, after <see cref="ParameterRules"/> accept it.</summary>
+    Task PutAsync(StoredParameter parameter, CancellationToken cancellationToken);
 
     /// <summary>Deletes a parameter; deleting a missing one succeeds.</summary>
     Task DeleteAsync(string name, CancellationToken cancellationToken);
@@ -116,15 +122,27 @@ public sealed class ProbeCounts
     }
 }
 
-/// <summary>A backend call failed; Step Functions retries the step on this error type.</summary>
+/// <summary>
+/// A backend call failed. A transient failure (throttling, 5xx, network) is reported as
+/// <c>BackendUnavailable</c>, which the state machine retries; a permanent one (access denied, validation,
+/// not found) under its own error name, which it does not.
+/// </summary>
 public sealed class BackendException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public BackendException(string backend, string operation, string message, Exception? inner = null)
+    /// <param name="backend">Which backend.</param>
+    /// <param name="operation">Which operation.</param>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="inner">The underlying error.</param>
+    /// <param name="errorCode">The service's error name (e.g. <c>AccessDeniedException</c>); null when unknown.</param>
+    /// <param name="transient">Whether trying again can succeed. Defaults to true.</param>
+    public BackendException(string backend, string operation, string message, Exception? inner = null, string? errorCode = null, bool transient = true)
         : base($"{backend}.{operation} failed: {message}", inner)
     {
         Backend = backend;
         Operation = operation;
+        ErrorCode = errorCode;
+        IsTransient = transient;
     }
 
     /// <summary>Which backend (parameters, alarms, fis, deadLetters, probes).</summary>
@@ -132,4 +150,10 @@ public sealed class BackendException : Exception
 
     /// <summary>Which operation.</summary>
     public string Operation { get; }
+
+    /// <summary>The service's error name, e.g. <c>AccessDeniedException</c> or <c>ParameterNotFound</c>; null when unknown.</summary>
+    public string? ErrorCode { get; }
+
+    /// <summary>Whether trying again can succeed (throttling, 5xx, network); false for access, validation and missing resources.</summary>
+    public bool IsTransient { get; }
 }

@@ -1,14 +1,12 @@
 using ServerlessChaos.Aws.CloudWatch;
 using ServerlessChaos.Aws.Fis;
-using ServerlessChaos.Aws.Sqs;
-using ServerlessChaos.Aws.Ssm;
 using ServerlessChaos.Orchestrator.Backends.Aws;
 using ServerlessChaos.Orchestrator.Backends.Local;
 using ServerlessChaos.Orchestrator.Backends.Probes;
 
 namespace ServerlessChaos.Orchestrator.Backends;
 
-/// <summary>Builds the backends <c>SERVERLESS_CHAOS_BACKEND</c> names: <c>aws</c> (the shared signed clients) or <c>local</c>.</summary>
+/// <summary>Builds the backends <c>SERVERLESS_CHAOS_BACKEND</c> names: <c>aws</c> (the AWS SDK and the signed clients) or <c>local</c>.</summary>
 public static class BackendsFactory
 {
     /// <summary>Creates the backends for these options.</summary>
@@ -18,12 +16,7 @@ public static class BackendsFactory
         switch (options.Backend)
         {
             case "aws":
-                return new ControlPlaneBackends(
-                    new AwsParameterStore(SsmClient.FromEnvironment()),
-                    new AwsAlarmSource(CloudWatchClient.FromEnvironment()),
-                    new AwsFisService(FisClient.FromEnvironment()),
-                    new AwsDeadLetterQueue(SqsClient.FromEnvironment(), options.DeadLetterQueueUrl),
-                    new HttpLoadProbeRunner(new HttpClient(), time));
+                return ForAws(AwsAccess.FromEnvironment(), options, time);
             case "local":
                 if (string.IsNullOrEmpty(options.LocalStateFolder))
                 {
@@ -34,5 +27,17 @@ public static class BackendsFactory
             default:
                 throw new InvalidOperationException($"SERVERLESS_CHAOS_BACKEND must be aws or local (was \"{options.Backend}\")");
         }
+    }
+
+    /// <summary>The AWS backends: SSM and SQS through the SDK, FIS and CloudWatch through the signed clients, all with one set of credentials.</summary>
+    public static ControlPlaneBackends ForAws(AwsAccess aws, ControlPlaneOptions options, TimeProvider time)
+    {
+        var signed = aws.SignedClientOptions();
+        return new ControlPlaneBackends(
+            new AwsParameterStore(aws.CreateSsm()),
+            new AwsAlarmSource(new CloudWatchClient(signed)),
+            new AwsFisService(new FisClient(signed)),
+            new AwsDeadLetterQueue(aws.CreateSqs(), options.DeadLetterQueueUrl),
+            new HttpLoadProbeRunner(new HttpClient(), time));
     }
 }

@@ -268,8 +268,20 @@ public sealed class LedgerEntry
     /// <summary>Whether it existed before.</summary>
     public bool Existed { get; set; }
 
-    /// <summary>Its value before (null when it did not exist).</summary>
+    /// <summary>Its value before, decrypted (null when it did not exist).</summary>
     public string? PriorValue { get; set; }
+
+    /// <summary>Its type before: <c>String</c>, <c>StringList</c> or <c>SecureString</c>; rollback writes this type back.</summary>
+    public string Type { get; set; } = Backends.ParameterTypes.String;
+
+    /// <summary>The KMS key of a <c>SecureString</c> before (null: the default key).</summary>
+    public string? KeyId { get; set; }
+
+    /// <summary>Its tier before: <c>Standard</c> or <c>Advanced</c>.</summary>
+    public string Tier { get; set; } = Backends.ParameterTiers.Standard;
+
+    /// <summary>The tier arm wrote; Advanced over a Standard parameter means rollback deletes it before restoring.</summary>
+    public string? ArmedTier { get; set; }
 }
 
 /// <summary>The dead-letter message: enough to replay or finish a cleanup by hand.</summary>

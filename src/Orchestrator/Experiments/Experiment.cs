@@ -37,6 +37,12 @@ public sealed class Experiment
 
     /// <summary>When true nothing is armed, probes do not run and FIS templates start with <c>skip-all</c>.</summary>
     public bool DryRun { get; set; }
+
+    /// <summary>
+    /// Allows armed settings over 4 KB to be written in the Advanced tier (up to 8 KB, charged per parameter).
+    /// Defaults to false: such a document is refused before anything is written.
+    /// </summary>
+    public bool AllowAdvancedTier { get; set; }
 }
 
 /// <summary>The steady-state hypothesis: CloudWatch alarms that must stay OK.</summary>

@@ -11,7 +11,7 @@ namespace ServerlessChaos.Orchestrator.Experiments;
 public static class ExperimentParser
 {
     private static readonly string[] TopLevelFields =
-        ["version", "name", "description", "tags", "hypothesis", "faults", "durationSeconds", "pollIntervalSeconds", "abortBudgetSeconds", "dryRun"];
+        ["version", "name", "description", "tags", "hypothesis", "faults", "durationSeconds", "pollIntervalSeconds", "abortBudgetSeconds", "dryRun", "allowAdvancedTier"];
 
     private static readonly string[] Variants = ["valid", "malformedBody", "missingAuthorization", "invalidAuthorization"];
 
@@ -63,6 +63,7 @@ public static class ExperimentParser
         experiment.AbortBudgetSeconds = r.Int(root, "abortBudgetSeconds", "", required: false, min: 1, max: ExperimentDefaults.MaxDurationSeconds)
             ?? ExperimentDefaults.AbortBudgetSeconds;
         experiment.DryRun = r.Bool(root, "dryRun", "") ?? false;
+        experiment.AllowAdvancedTier = r.Bool(root, "allowAdvancedTier", "") ?? false;
         if (experiment.DurationSeconds > 0 && experiment.PollIntervalSeconds > experiment.DurationSeconds)
         {
             errors.Add($"pollIntervalSeconds must not be longer than durationSeconds ({experiment.PollIntervalSeconds} > {experiment.DurationSeconds})");
@@ -153,6 +154,10 @@ public static class ExperimentParser
                 if (parameter.Length > 0 && !parameter.StartsWith(rules.ParameterPrefix, StringComparison.Ordinal))
                 {
                     r.Errors.Add($"{prefix}parameter must start with {rules.ParameterPrefix} (was \"{parameter}\")");
+                }
+                else if (parameter.Length > 0 && Backends.ParameterRules.NameProblem(parameter) is { } nameProblem)
+                {
+                    r.Errors.Add($"{prefix}parameter is not a name AWS accepts: {nameProblem}");
                 }
 
                 var settings = r.Object(body, "settings", prefix, required: true);

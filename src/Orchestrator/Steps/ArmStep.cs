@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ServerlessChaos.Orchestrator.Backends;
 using ServerlessChaos.Orchestrator.Execution;
 
 namespace ServerlessChaos.Orchestrator.Steps;
@@ -23,43 +24,86 @@ internal sealed class ArmStep(StepServices services)
         state.Plan = plan;
 
         var ledger = await services.ReadLedgerAsync(state.Execution.Name, ct).ConfigureAwait(false);
+        var recorded = ledger is not null;
         if (ledger is null)
         {
             ledger = new RollbackLedger { ExecutionId = state.Execution.Id, Experiment = experiment.Name, RecordedAt = now };
-            if (!experiment.DryRun)
+            // A dry run records nothing, so it reads nothing either.
+            foreach (var target in experiment.DryRun ? [] : targets)
             {
-                foreach (var target in targets)
+                var prior = await services.Backends.Parameters.GetAsync(target.Parameter, ct).ConfigureAwait(false);
+                ledger.Parameters.Add(new LedgerEntry
                 {
-                    var prior = await services.Backends.Parameters.GetAsync(target.Parameter, ct).ConfigureAwait(false);
-                    ledger.Parameters.Add(new LedgerEntry { Parameter = target.Parameter, Existed = prior is not null, PriorValue = prior });
-                }
+                    Parameter = target.Parameter,
+                    Existed = prior is not null,
+                    PriorValue = prior?.Value,
+                    Type = prior?.Type ?? ParameterTypes.String,
+                    KeyId = prior?.KeyId,
+                    Tier = prior?.Tier ?? ParameterTiers.Standard,
+                });
             }
-
-            await services.WriteLedgerAsync(state.Execution.Name, ledger, ct).ConfigureAwait(false);
-            services.Log(state, "arm", $"rollback ledger recorded for {ledger.Parameters.Count} parameter(s)");
         }
 
+        // Every write is planned and checked before the first one, so a refusal leaves nothing half armed.
         var expiresAt = plan.ExpiresAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var writes = new List<StoredParameter>();
+        var problems = new List<string>();
         foreach (var target in targets)
         {
-            if (experiment.DryRun)
-            {
-                services.Log(state, "arm", $"dry run: would arm {target.Parameter} until {expiresAt}");
-                continue;
-            }
-
             var settings = (JsonObject)target.Settings.DeepClone();
             settings["version"] = 1;
             settings["enabled"] = true;
             settings["expiresAt"] = expiresAt;
             settings["experimentId"] = state.Execution.Name;
-            await services.Backends.Parameters.PutAsync(target.Parameter, settings.ToJsonString(), ct).ConfigureAwait(false);
-            if (!state.Journal.Armed.Contains(target.Parameter))
+            var document = settings.ToJsonString();
+
+            // The armed document keeps the parameter's type and key: a SecureString stays encrypted with its own key.
+            var entry = ledger.Parameters.FirstOrDefault(e => e.Parameter == target.Parameter);
+            var write = new StoredParameter(target.Parameter, document)
             {
-                state.Journal.Armed.Add(target.Parameter);
+                Type = entry?.Type ?? ParameterTypes.String,
+                KeyId = entry?.KeyId,
+                Tier = ParameterRules.TierFor(document, entry?.Tier, experiment.AllowAdvancedTier),
+            };
+            if (ParameterRules.Problem(write) is { } problem)
+            {
+                problems.Add(problem);
             }
 
-            services.Log(state, "arm", $"armed {target.Parameter} until {expiresAt}");
+            if (entry is not null)
+            {
+                entry.ArmedTier = write.Tier;
+            }
+
+            writes.Add(write);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ControlFunctionException(ErrorTypes.ParameterInvalid, $"nothing was armed: {string.Join("; ", problems)}");
+        }
+
+        if (!recorded)
+        {
+            await services.WriteLedgerAsync(state.Execution.Name, ledger, ct).ConfigureAwait(false);
+            services.Log(state, "arm", $"rollback ledger recorded for {ledger.Parameters.Count} parameter(s)");
+        }
+
+        foreach (var write in writes)
+        {
+            if (experiment.DryRun)
+            {
+                services.Log(state, "arm", $"dry run: would arm {write.Name} until {expiresAt}");
+                continue;
+            }
+
+            await services.Backends.Parameters.PutAsync(write, ct).ConfigureAwait(false);
+            if (!state.Journal.Armed.Contains(write.Name))
+            {
+                state.Journal.Armed.Add(write.Name);
+            }
+
+            services.Log(state, "arm", $"armed {write.Name} until {expiresAt}" + (write.Tier == ParameterTiers.Advanced ? " (Advanced tier)" : ""));
         }
 
         return state;

@@ -26,11 +26,20 @@ public static class ErrorTypes
     /// <summary>Preflight refused to start (not retried).</summary>
     public const string PreflightRefused = "PreflightRefused";
 
-    /// <summary>A backend call failed (retried).</summary>
+    /// <summary>A backend call failed in a way that may pass on a retry: throttling, 5xx, network (retried).</summary>
     public const string BackendUnavailable = "BackendUnavailable";
 
-    /// <summary>Rollback could not restore everything (retried).</summary>
+    /// <summary>A parameter write AWS would refuse: its name, size or tier (not retried).</summary>
+    public const string ParameterInvalid = ParameterRules.InvalidErrorCode;
+
+    /// <summary>A backend refused the call for good and gave no error name (not retried).</summary>
+    public const string BackendRefused = "BackendRefused";
+
+    /// <summary>Rollback could not restore everything, and at least one failure may pass on a retry (retried).</summary>
     public const string RollbackIncomplete = "RollbackIncomplete";
+
+    /// <summary>Rollback could not restore everything and every failure was permanent, e.g. access denied (not retried).</summary>
+    public const string RollbackRefused = "RollbackRefused";
 
     /// <summary>The step's input is not what the step needs (not retried).</summary>
     public const string InvalidState = "InvalidState";
@@ -43,7 +52,9 @@ public static class ErrorTypes
     {
         ControlFunctionException c => c.ErrorType,
         ExperimentValidationException => ExperimentInvalid,
-        BackendException => BackendUnavailable,
+        // Permanent errors keep the service's own name (AccessDeniedException, ParameterNotFound, ...).
+        BackendException { IsTransient: true } => BackendUnavailable,
+        BackendException b => b.ErrorCode ?? BackendRefused,
         _ => exception.GetType().Name,
     };
 }

@@ -30,7 +30,12 @@ internal sealed class DeadLetterStep(StepServices services)
             try
             {
                 var ledger = await services.ReadLedgerAsync(state.Execution.Name, ct).ConfigureAwait(false);
-                message.StillToRestore = ledger?.Parameters ?? new List<LedgerEntry>();
+                // A SecureString's prior value stays in the (encrypted) ledger, never in the plain-text message.
+                message.StillToRestore = (ledger?.Parameters ?? new List<LedgerEntry>())
+                    .Select(e => e.Type == Backends.ParameterTypes.SecureString
+                        ? new LedgerEntry { Parameter = e.Parameter, Existed = e.Existed, Type = e.Type, KeyId = e.KeyId, Tier = e.Tier, ArmedTier = e.ArmedTier }
+                        : e)
+                    .ToList();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

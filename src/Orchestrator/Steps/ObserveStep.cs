@@ -51,7 +51,7 @@ internal sealed class ObserveStep(StepServices services)
             state.Journal.Reasons.Add($"alarm {string.Join(", ", breached)} went into ALARM after {(int)(changedAt - plan.StartedAt).TotalSeconds} s");
         }
 
-        var halt = await services.Backends.Parameters.GetAsync(services.Options.HaltParameter, ct).ConfigureAwait(false);
+        var halt = (await services.Backends.Parameters.GetAsync(services.Options.HaltParameter, ct).ConfigureAwait(false))?.Value;
         monitor.Halted = HaltValue.IsHalted(halt);
         if (monitor.Halted)
         {

@@ -33,7 +33,7 @@ internal sealed class PreflightStep(StepServices services)
             }
         }
 
-        var halt = await services.Backends.Parameters.GetAsync(services.Options.HaltParameter, ct).ConfigureAwait(false);
+        var halt = (await services.Backends.Parameters.GetAsync(services.Options.HaltParameter, ct).ConfigureAwait(false))?.Value;
         if (HaltValue.IsHalted(halt))
         {
             reasons.Add($"the halt parameter {services.Options.HaltParameter} is set ({halt!.Trim()}); run `chaos unhalt` to allow experiments");
@@ -41,7 +41,7 @@ internal sealed class PreflightStep(StepServices services)
 
         foreach (var fault in experiment.Faults.Where(f => f.Wrapper is not null))
         {
-            var current = await services.Backends.Parameters.GetAsync(fault.Wrapper!.Parameter, ct).ConfigureAwait(false);
+            var current = (await services.Backends.Parameters.GetAsync(fault.Wrapper!.Parameter, ct).ConfigureAwait(false))?.Value;
             if (ArmState.IsArmed(current, now, out var owner))
             {
                 reasons.Add($"parameter {fault.Wrapper.Parameter} is already armed (experimentId {owner ?? "unknown"}); disarm it or wait for it to expire");

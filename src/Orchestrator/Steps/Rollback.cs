@@ -1,3 +1,4 @@
+using ServerlessChaos.Orchestrator.Backends;
 using ServerlessChaos.Orchestrator.Execution;
 
 namespace ServerlessChaos.Orchestrator.Steps;
@@ -29,13 +30,22 @@ internal static class Rollback
             return outcome;
         }
 
+        // Whether any failure may pass on a retry; when none can, the error says so and the state machine does not retry.
+        var retryable = false;
         foreach (var entry in ledger.Parameters)
         {
             try
             {
                 if (entry.Existed && entry.PriorValue is not null)
                 {
-                    await services.Backends.Parameters.PutAsync(entry.Parameter, entry.PriorValue, ct).ConfigureAwait(false);
+                    if (entry.Tier != ParameterTiers.Advanced && entry.ArmedTier == ParameterTiers.Advanced)
+                    {
+                        // AWS cannot downgrade an Advanced parameter: delete it, then write the Standard one back.
+                        await services.Backends.Parameters.DeleteAsync(entry.Parameter, ct).ConfigureAwait(false);
+                    }
+
+                    var prior = new StoredParameter(entry.Parameter, entry.PriorValue) { Type = entry.Type, KeyId = entry.KeyId, Tier = entry.Tier };
+                    await services.Backends.Parameters.PutAsync(prior, ct).ConfigureAwait(false);
                 }
                 else
                 {
@@ -47,6 +57,7 @@ internal static class Rollback
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 outcome.Problems.Add($"restoring {entry.Parameter}: {e.Message}");
+                retryable |= IsTransient(e);
             }
         }
 
@@ -58,6 +69,7 @@ internal static class Rollback
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            retryable |= IsTransient(e);
             outcome.Problems.Add($"finding FIS experiments tagged {ChaosConventions.ExecutionTagKey}={executionName}: {e.Message}");
         }
 
@@ -74,6 +86,7 @@ internal static class Rollback
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                retryable |= IsTransient(e);
                 outcome.Problems.Add($"stopping FIS experiment {experimentId}: {e.Message}");
             }
         }
@@ -81,13 +94,15 @@ internal static class Rollback
         if (outcome.Problems.Count > 0)
         {
             throw new ControlFunctionException(
-                ErrorTypes.RollbackIncomplete,
+                retryable ? ErrorTypes.RollbackIncomplete : ErrorTypes.RollbackRefused,
                 $"rollback of {executionName} is incomplete: {string.Join("; ", outcome.Problems)}");
         }
 
-        await services.Backends.Parameters.DeleteAsync(services.LedgerName(executionName), ct).ConfigureAwait(false);
+        await services.Ledgers.DeleteAsync(executionName, ct).ConfigureAwait(false);
         outcome.Completed = true;
         outcome.FinishedAt = services.Now;
         return outcome;
     }
+
+    private static bool IsTransient(Exception e) => e is not BackendException { IsTransient: false } && e is not ControlFunctionException;
 }

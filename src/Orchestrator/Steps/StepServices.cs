@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ServerlessChaos.Orchestrator.Backends;
 using ServerlessChaos.Orchestrator.Execution;
 
@@ -18,26 +17,12 @@ internal sealed class StepServices(ControlPlaneBackends backends, ControlPlaneOp
     public void Log(ExecutionState state, string step, string message) =>
         state.Journal.Timeline.Add(new JournalEntry { At = Now, Step = step, Message = message });
 
-    public string LedgerName(string executionName) => Options.LedgerPrefix + executionName;
+    /// <summary>The rollback ledgers, kept in the parameter store.</summary>
+    public RollbackLedgerStore Ledgers => new(Backends.Parameters, Options.LedgerPrefix);
 
-    public async Task<RollbackLedger?> ReadLedgerAsync(string executionName, CancellationToken ct)
-    {
-        var text = await Backends.Parameters.GetAsync(LedgerName(executionName), ct).ConfigureAwait(false);
-        if (text is null)
-        {
-            return null;
-        }
+    public string LedgerName(string executionName) => Ledgers.NameFor(executionName);
 
-        try
-        {
-            return JsonSerializer.Deserialize(text, OrchestratorJson.Default.RollbackLedger);
-        }
-        catch (JsonException e)
-        {
-            throw new ControlFunctionException(ErrorTypes.InvalidState, $"the rollback ledger {LedgerName(executionName)} is not readable: {e.Message}", e);
-        }
-    }
+    public Task<RollbackLedger?> ReadLedgerAsync(string executionName, CancellationToken ct) => Ledgers.ReadAsync(executionName, ct);
 
-    public Task WriteLedgerAsync(string executionName, RollbackLedger ledger, CancellationToken ct) =>
-        Backends.Parameters.PutAsync(LedgerName(executionName), JsonSerializer.Serialize(ledger, OrchestratorJson.Default.RollbackLedger), ct);
+    public Task WriteLedgerAsync(string executionName, RollbackLedger ledger, CancellationToken ct) => Ledgers.WriteAsync(executionName, ledger, ct);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using ServerlessChaos.Orchestrator.Backends;
 using ServerlessChaos.Orchestrator.Backends.Local;
 using ServerlessChaos.Orchestrator.Backends.Probes;
 using ServerlessChaos.Orchestrator.Experiments;
@@ -14,8 +15,8 @@ public class LocalBackendsTests
         var folder = Path.Combine(Path.GetTempPath(), "sc-orch-tests", Guid.NewGuid().ToString("N"));
         var a = new LocalBackends(folder, new ManualTimeProvider());
         var b = new LocalBackends(folder, new ManualTimeProvider());
-        await a.Parameters.PutAsync("/x", "1", default);
-        (await b.Parameters.GetAsync("/x", default)).ShouldBe("1");
+        await a.Parameters.PutAsync(new StoredParameter("/x", "1") { Type = ParameterTypes.SecureString, KeyId = "alias/team" }, default);
+        (await b.Parameters.GetAsync("/x", default)).ShouldBe(new StoredParameter("/x", "1") { Type = ParameterTypes.SecureString, KeyId = "alias/team" });
         await b.Parameters.DeleteAsync("/x", default);
         await b.Parameters.DeleteAsync("/x", default);
         a.Parameters.Get("/x").ShouldBeNull();

@@ -48,9 +48,21 @@ public class AslDefinitionTests
             var retry = state["Retry"]!.AsArray();
             retry.ShouldNotBeEmpty(name);
             retry.SelectMany(r => r!["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()))
-                .ShouldContain(e => e == "BackendUnavailable" || e == "States.ALL", name);
+                .ShouldContain("BackendUnavailable", name);
             var catcher = state["Catch"]!.AsArray().Single()!;
             catcher["ErrorEquals"]!.AsArray().Single()!.GetValue<string>().ShouldBe("States.ALL", name);
+        }
+    }
+
+    [Fact]
+    public void No_task_retries_a_permanent_error()
+    {
+        // Permanent errors (AccessDeniedException, ParameterInvalid, ...) must reach the dead-letter queue on the first attempt.
+        foreach (var (name, state) in States.Where(s => s.State["Type"]!.GetValue<string>() == "Task"))
+        {
+            var retried = state["Retry"]!.AsArray().SelectMany(r => r!["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>())).ToList();
+            retried.ShouldNotContain("States.ALL", name);
+            retried.Intersect(["ExperimentInvalid", "PreflightRefused", "InvalidState", "ParameterInvalid", "RollbackRefused"]).ShouldBeEmpty(name);
         }
     }
 

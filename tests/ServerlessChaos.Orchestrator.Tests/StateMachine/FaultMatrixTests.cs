@@ -29,6 +29,7 @@ public class FaultMatrixTests(StateMachineFixture fixture)
         { "rollback", "parameters.Get" },
         { "rollback", "parameters.Put" },
         { "rollback", "parameters.Delete" },
+        { "rollback", "parameters.List" },
         { "rollback", "fis.GetExperiment" },
         { "rollback", "fis.FindExperimentsByTag" },
         { "rollback", "fis.StopExperiment" },

@@ -27,12 +27,15 @@ public sealed class FaultInjector
         }
     }
 
-    /// <summary>Fails <paramref name="operation"/> (e.g. "parameters.Put") during <paramref name="step"/>, <paramref name="times"/> times.</summary>
-    public void Fail(string step, string operation, int times = int.MaxValue, Func<string?, bool>? when = null)
+    /// <summary>
+    /// Fails <paramref name="operation"/> (e.g. "parameters.Put") during <paramref name="step"/>, <paramref name="times"/> times:
+    /// transiently, or with <paramref name="permanentError"/> (e.g. "AccessDeniedException") as AWS refuses for good.
+    /// </summary>
+    public void Fail(string step, string operation, int times = int.MaxValue, Func<string?, bool>? when = null, string? permanentError = null)
     {
         lock (gate)
         {
-            rules.Add(new Rule(step, operation, when) { Remaining = times });
+            rules.Add(new Rule(step, operation, when, permanentError) { Remaining = times });
         }
     }
 
@@ -53,10 +56,11 @@ public sealed class FaultInjector
 
     private void Check(string operation, string? subject = null)
     {
+        Rule? rule;
         lock (gate)
         {
             calls.Add((Step, operation));
-            var rule = rules.FirstOrDefault(r => r.Step == Step && r.Operation == operation && r.Remaining > 0 && (r.When?.Invoke(subject) ?? true));
+            rule = rules.FirstOrDefault(r => r.Step == Step && r.Operation == operation && r.Remaining > 0 && (r.When?.Invoke(subject) ?? true));
             if (rule is null)
             {
                 return;
@@ -66,26 +70,32 @@ public sealed class FaultInjector
         }
 
         var dot = operation.IndexOf('.');
-        throw new BackendException(operation[..dot], operation[(dot + 1)..], $"injected failure during {Step}");
+        throw new BackendException(operation[..dot], operation[(dot + 1)..], $"injected {rule.PermanentError ?? "failure"} during {Step}", errorCode: rule.PermanentError, transient: rule.PermanentError is null);
     }
 
-    private sealed record Rule(string Step, string Operation, Func<string?, bool>? When)
+    private sealed record Rule(string Step, string Operation, Func<string?, bool>? When, string? PermanentError)
     {
         public int Remaining { get; set; }
     }
 
     private sealed class Parameters(FaultInjector f, IParameterStore inner) : IParameterStore
     {
-        public Task<string?> GetAsync(string name, CancellationToken ct)
+        public Task<StoredParameter?> GetAsync(string name, CancellationToken ct)
         {
             f.Check("parameters.Get", name);
             return inner.GetAsync(name, ct);
         }
 
-        public Task PutAsync(string name, string value, CancellationToken ct)
+        public Task<IReadOnlyList<StoredParameter>> ListAsync(string path, CancellationToken ct)
         {
-            f.Check("parameters.Put", name);
-            return inner.PutAsync(name, value, ct);
+            f.Check("parameters.List", path);
+            return inner.ListAsync(path, ct);
+        }
+
+        public Task PutAsync(StoredParameter parameter, CancellationToken ct)
+        {
+            f.Check("parameters.Put", parameter.Name);
+            return inner.PutAsync(parameter, ct);
         }
 
         public Task DeleteAsync(string name, CancellationToken ct)

@@ -1,39 +1,9 @@
 using ServerlessChaos.Aws;
 using ServerlessChaos.Aws.CloudWatch;
 using ServerlessChaos.Aws.Fis;
-using ServerlessChaos.Aws.Sqs;
-using ServerlessChaos.Aws.Ssm;
 using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Orchestrator.Backends.Aws;
-
-/// <summary>SSM Parameter Store through the shared signed client.</summary>
-public sealed class AwsParameterStore(SsmClient ssm) : IParameterStore
-{
-    /// <inheritdoc />
-    public async Task<string?> GetAsync(string name, CancellationToken cancellationToken) =>
-        await AwsCall.RunAsync("parameters", "Get", async () => (await ssm.TryGetParameterAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false))?.Value).ConfigureAwait(false);
-
-    /// <inheritdoc />
-    public Task PutAsync(string name, string value, CancellationToken cancellationToken) =>
-        AwsCall.RunAsync("parameters", "Put", () => ssm.PutParameterAsync(new SsmPutParameterRequest { Name = name, Value = value, Overwrite = true }, cancellationToken));
-
-    /// <inheritdoc />
-    public Task DeleteAsync(string name, CancellationToken cancellationToken) =>
-        AwsCall.RunAsync("parameters", "Delete", async () =>
-        {
-            try
-            {
-                await ssm.DeleteParameterAsync(name, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AwsServiceException e) when (e.ErrorCode == SsmClient.ParameterNotFound)
-            {
-                // Already gone: that is the goal.
-            }
-
-            return true;
-        });
-}
 
 /// <summary>CloudWatch alarms through the shared signed client.</summary>
 public sealed class AwsAlarmSource(CloudWatchClient cloudWatch) : IAlarmSource
@@ -129,42 +99,4 @@ public sealed class AwsFisService(FisClient fis) : IFisService
     /// <inheritdoc />
     public Task StopExperimentAsync(string experimentId, CancellationToken cancellationToken) =>
         AwsCall.RunAsync("fis", "StopExperiment", () => fis.StopExperimentAsync(experimentId, cancellationToken));
-}
-
-/// <summary>The SQS dead-letter queue through the shared signed client.</summary>
-public sealed class AwsDeadLetterQueue(SqsClient sqs, string? queueUrl) : IDeadLetterQueue
-{
-    /// <inheritdoc />
-    public Task<string> SendAsync(string body, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(queueUrl))
-        {
-            throw new Steps.ControlFunctionException(Steps.ErrorTypes.InvalidState, "SERVERLESS_CHAOS_DLQ_URL is not set: the dead-letter function needs the queue URL");
-        }
-
-        return AwsCall.RunAsync("deadLetters", "Send", () => sqs.SendMessageAsync(new SqsSendMessageRequest { QueueUrl = queueUrl, MessageBody = body }, cancellationToken));
-    }
-}
-
-/// <summary>Turns the shared clients' errors into <see cref="BackendException"/>, which the state machine retries.</summary>
-internal static class AwsCall
-{
-    public static async Task<T> RunAsync<T>(string backend, string operation, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (AwsServiceException e)
-        {
-            throw new BackendException(backend, operation, e.Message, e);
-        }
-    }
-
-    public static Task RunAsync(string backend, string operation, Func<Task> call) =>
-        RunAsync(backend, operation, async () =>
-        {
-            await call().ConfigureAwait(false);
-            return true;
-        });
 }
