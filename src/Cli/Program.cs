@@ -1,2 +1,3 @@
 // The `chaos` command: the local game day and the operator commands.
-return await ServerlessChaos.Cli.Commands.ChaosCli.RunAsync(args, ServerlessChaos.Cli.Commands.CliContext.FromProcess()).ConfigureAwait(false);
+using var signal = new ServerlessChaos.Cli.Commands.TerminationSignal();
+return await ServerlessChaos.Cli.Commands.ChaosCli.RunAsync(args, ServerlessChaos.Cli.Commands.CliContext.FromProcess(), signal.Token).ConfigureAwait(false);

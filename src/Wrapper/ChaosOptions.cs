@@ -52,6 +52,13 @@ public sealed class ChaosOptions
     /// <value>Defaults to <c>X-Chaos-Injected</c>.</value>
     public string? InjectedHeader { get; set; } = DefaultInjectedHeader;
 
+    /// <summary>Response header naming the faults a dry run would have injected; null or empty switches it off.</summary>
+    /// <value>Defaults to <c>X-Chaos-Dry-Run</c>.</value>
+    public string? DryRunHeader { get; set; } = DefaultDryRunHeader;
+
+    /// <summary>Default response header naming the faults a dry run would have injected.</summary>
+    public const string DefaultDryRunHeader = "X-Chaos-Dry-Run";
+
     /// <summary>Where log lines and EMF records go (Lambda sends standard output to CloudWatch Logs).</summary>
     /// <value>Defaults to <see cref="Console.Out"/>.</value>
     public TextWriter? LogWriter { get; set; }

@@ -83,10 +83,11 @@ public sealed partial class ChaosWrapper
         Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
     {
         uint fired;
+        uint dryRuns;
         List<DependencyFaultSettings>? dependencies;
         try
         {
-            fired = Choose(snapshot.Settings, eventRoot, out dependencies);
+            fired = Choose(snapshot.Settings, eventRoot, out dependencies, out dryRuns);
         }
         catch (Exception ex)
         {
@@ -94,15 +95,19 @@ public sealed partial class ChaosWrapper
             return handler(input, context);
         }
 
-        return fired == 0 && dependencies is null
+        return fired == 0 && dryRuns == 0 && dependencies is null
             ? handler(input, context)
-            : ExecuteAsync(snapshot.Settings, fired, dependencies, input, context, eventRoot, handler, results);
+            : ExecuteAsync(snapshot.Settings, fired, dryRuns, dependencies, input, context, eventRoot, handler, results);
     }
 
-    /// <summary>Rolls each fault's rate and checks its conditions; returns a bit per fired fault (at most 32 faults).</summary>
-    private uint Choose(ChaosSettings settings, object? eventRoot, out List<DependencyFaultSettings>? dependencies)
+    /// <summary>
+    /// Rolls each fault's rate and checks its conditions; returns a bit per fired fault (at most 32 faults), and in
+    /// <paramref name="dryRuns"/> a bit per dry-run fault that would have fired.
+    /// </summary>
+    private uint Choose(ChaosSettings settings, object? eventRoot, out List<DependencyFaultSettings>? dependencies, out uint dryRuns)
     {
         dependencies = null;
+        dryRuns = 0;
         uint fired = 0;
         var faults = settings.Faults;
         for (var i = 0; i < faults.Count; i++)
@@ -126,7 +131,14 @@ public sealed partial class ChaosWrapper
 
             if (Options.Randomizer() < fault.Rate && Matches(fault, eventRoot))
             {
-                fired |= 1u << i;
+                if (fault.DryRun)
+                {
+                    dryRuns |= 1u << i;
+                }
+                else
+                {
+                    fired |= 1u << i;
+                }
             }
         }
 
@@ -137,7 +149,7 @@ public sealed partial class ChaosWrapper
     {
         foreach (var condition in fault.Match)
         {
-            if (!condition.Accepts(EventReader.ReadText(eventRoot, condition.Segments)))
+            if (!condition.Accepts(EventReader.ReadText(eventRoot, condition.Segments, condition.CaseSensitive)))
             {
                 return false;
             }
@@ -147,11 +159,12 @@ public sealed partial class ChaosWrapper
     }
 
     private async Task<TResult> ExecuteAsync<TEvent, [DynamicallyAccessedMembers(Shapes.Members)] TContext, TResult>(
-        ChaosSettings settings, uint fired, List<DependencyFaultSettings>? dependencies, TEvent input, TContext context,
+        ChaosSettings settings, uint fired, uint dryRuns, List<DependencyFaultSettings>? dependencies, TEvent input, TContext context,
         object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
     {
         var identity = new InvocationIdentity(
             ContextShape<TContext>.FunctionName(context) ?? Options.FunctionName, ContextShape<TContext>.RequestId(context), settings.ExperimentId);
+        var wouldInject = ReportDryRuns(settings, dryRuns, identity);
         var deadline = Deadline(ContextShape<TContext>.RemainingTime(context));
         var injected = new List<string>(2);
         string? fillPath = null;
@@ -220,7 +233,7 @@ public sealed partial class ChaosWrapper
             var result = plan is null
                 ? await handler(input, context).ConfigureAwait(false) // The one and only call of the handler.
                 : await RunBatchAsync(plan, events!, context, handler, results).ConfigureAwait(false);
-            return AfterHandler(result, settings, fired, eventRoot, results, identity, injected, scope);
+            return AfterHandler(result, settings, fired, eventRoot, results, identity, injected, scope, wouldInject);
         }
         finally
         {
@@ -443,7 +456,7 @@ public sealed partial class ChaosWrapper
 
     private TResult AfterHandler<TResult>(
         TResult result, ChaosSettings settings, uint fired, object? eventRoot, ResultAdapter<TResult> results,
-        InvocationIdentity identity, List<string> injected, InvocationScope? scope)
+        InvocationIdentity identity, List<string> injected, InvocationScope? scope, List<string>? wouldInject)
     {
         var header = Options.InjectedHeader;
         try
@@ -466,6 +479,11 @@ public sealed partial class ChaosWrapper
                 }
             }
 
+            foreach (var corruption in Fired<CorruptionFaultSettings>(settings.Faults, fired))
+            {
+                result = Corrupt(result, corruption, results, identity, injected);
+            }
+
             foreach (var sqs in Fired<SqsBatchFailureFaultSettings>(settings.Faults, fired))
             {
                 var ids = ChooseMessages(eventRoot, sqs.Share);
@@ -481,6 +499,16 @@ public sealed partial class ChaosWrapper
             {
                 result = results.TagHeader(result, header, string.Join(",", injected));
             }
+
+            if (scope?.DryRun == true)
+            {
+                (wouldInject ??= []).Add(FaultTypes.Dependency);
+            }
+
+            if (wouldInject is not null && !string.IsNullOrEmpty(Options.DryRunHeader))
+            {
+                result = results.TagHeader(result, Options.DryRunHeader, string.Join(",", wouldInject));
+            }
         }
         catch (Exception ex)
         {
@@ -488,6 +516,43 @@ public sealed partial class ChaosWrapper
         }
 
         return result;
+    }
+
+    /// <summary>Logs and counts each dry-run fault that would have fired; returns their types, or null when none.</summary>
+    private List<string>? ReportDryRuns(ChaosSettings settings, uint dryRuns, InvocationIdentity identity)
+    {
+        if (dryRuns == 0)
+        {
+            return null;
+        }
+
+        var types = new List<string>(1);
+        for (var i = 0; i < settings.Faults.Count; i++)
+        {
+            if ((dryRuns & (1u << i)) != 0)
+            {
+                Telemetry.FaultInjected(settings.Faults[i].Type, identity, dryRun: true);
+                types.Add(settings.Faults[i].Type);
+            }
+        }
+
+        return types;
+    }
+
+    /// <summary>Replaces or garbles the body of an HTTP-shaped result; any other result is returned unchanged, and logged.</summary>
+    private TResult Corrupt<TResult>(
+        TResult result, CorruptionFaultSettings fault, ResultAdapter<TResult> results, InvocationIdentity identity, List<string> injected)
+    {
+        var random = Options.Randomizer();
+        if (!results.TryRewriteBody(result, body => fault.Corrupt(body, random), out var changed))
+        {
+            Telemetry.Problem("The corruption fault needs an HTTP-shaped result (statusCode and body); the result is returned unchanged", "wrapper");
+            return result;
+        }
+
+        Telemetry.FaultInjected(fault.Type, identity, json => json.WriteString("method", fault.Body is null ? "garble" : "replace"));
+        injected.Add(fault.Type);
+        return changed;
     }
 
     private bool TryCreateStatus<TResult>(ResultAdapter<TResult> results, StatusCodeFaultSettings fault, string? header, string headerValue, out TResult response)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using ServerlessChaos.Aws.Ssm;
 using ServerlessChaos.Cli.Operator;
 using ServerlessChaos.Wrapper.Settings;
 
@@ -35,12 +34,17 @@ internal static class ArmCommands
         var forOption = new Option<string>("--for") { Description = "How long until the settings expire by themselves (at most 24h).", DefaultValueFactory = _ => "15m" };
         var experimentId = new Option<string?>("--experiment-id") { Description = "An id the wrapper puts on every log line and metric." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the settings document without writing it." };
+        var advanced = new Option<bool>("--allow-advanced-tier")
+        {
+            Description = "Allow a settings document over 4 KB to be written in SSM's Advanced tier (up to 8 KB; Advanced parameters are charged).",
+        };
         var prefix = OperatorSettings.PrefixOption(context);
         var halt = OperatorSettings.HaltParameterOption(context);
+        var ledgerPrefix = OperatorSettings.LedgerPrefixOption(context);
 
-        var command = new Command("arm", "Arm a function's wrapper with faults until they expire (or chaos disarm).")
+        var command = new Command("arm", "Arm a function's wrapper with faults until they expire (or chaos disarm). The parameter's prior value is kept in a rollback ledger, so chaos disarm puts back exactly what was there.")
         {
-            target, latency, status, exception, timeout, dependency, dependencyFault, rate, forOption, experimentId, dryRun, prefix, halt,
+            target, latency, status, exception, timeout, dependency, dependencyFault, rate, forOption, experimentId, dryRun, advanced, prefix, halt, ledgerPrefix,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -70,21 +74,20 @@ internal static class ArmCommands
                 return ChaosCli.Ok;
             }
 
-            var ssm = new SsmClient(context.AwsOptions());
-            var haltParameter = parse.GetRequiredValue(halt);
-            if (HaltValue.IsHalted(await ParameterReader.HaltValueAsync(ssm, haltParameter, ct).ConfigureAwait(false)))
-            {
-                throw new CliException($"chaos is halted ({haltParameter} is set): the wrapper would ignore these settings; run 'chaos unhalt' first");
-            }
-
-            await ssm.PutParameterAsync(new SsmPutParameterRequest { Name = parameter, Value = document, Overwrite = true, Description = "ServerlessChaos wrapper settings (chaos arm)" }, ct).ConfigureAwait(false);
+            var options = OperatorSettings.Resolve(parse, prefix, halt, ledgerPrefix);
+            var written = await context.Operator(options).ArmAsync(parameter, document, parse.GetValue(advanced), ct).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"Armed {parameter} until {parsed.ExpiresAt!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC ({DurationText.Format(request.For)}), experiment {parsed.ExperimentId}:").ConfigureAwait(false);
             foreach (var fault in parsed.Faults)
             {
                 await context.Out.WriteLineAsync($"  {SettingsDescription.Describe(fault)}").ConfigureAwait(false);
             }
 
-            await context.Out.WriteLineAsync("The wrapper picks it up within its cache time (a minute at most while idle). Undo with: chaos disarm " + request.Target).ConfigureAwait(false);
+            if (written.Type != "String" || written.Tier != "Standard")
+            {
+                await context.Out.WriteLineAsync($"  (kept as a {written.Type} parameter, {written.Tier} tier)").ConfigureAwait(false);
+            }
+
+            await context.Out.WriteLineAsync("The wrapper picks it up within its cache time (a minute at most while idle). Undo with: chaos disarm " + request.Target + " (puts back what was there before)").ConfigureAwait(false);
             return ChaosCli.Ok;
         });
         return command;
@@ -94,11 +97,16 @@ internal static class ArmCommands
     public static Command CreateDisarm(CliContext context)
     {
         var targets = new Argument<string[]>("function-or-parameter") { Description = "Functions or parameters to disarm.", Arity = ArgumentArity.ZeroOrMore };
-        var all = new Option<bool>("--all") { Description = "Disarm every armed parameter under the prefix." };
+        var all = new Option<bool>("--all") { Description = "Disarm everything chaos arm armed and every other armed parameter under the prefix." };
         var prefix = OperatorSettings.PrefixOption(context);
-        var command = new Command("disarm", "Put functions' wrapper settings back to the disarmed baseline {\"version\":1,\"enabled\":false}.")
+        var halt = OperatorSettings.HaltParameterOption(context);
+        var ledgerPrefix = OperatorSettings.LedgerPrefixOption(context);
+        var command = new Command(
+            "disarm",
+            "Disarm functions' wrapper settings: what chaos arm armed gets back exactly what was there before (from its ledger); anything else armed gets the disarmed baseline " +
+            "{\"version\":1,\"enabled\":false}, keeping its type. Best effort: one failure does not stop the rest. Exit code 0 when everything was done, 2 when anything failed.")
         {
-            targets, all, prefix,
+            targets, all, prefix, halt, ledgerPrefix,
         };
         command.Validators.Add(result =>
         {
@@ -111,33 +119,12 @@ internal static class ArmCommands
         });
         command.SetAction(async (parse, ct) =>
         {
-            var ssm = new SsmClient(context.AwsOptions());
-            var pathPrefix = parse.GetRequiredValue(prefix);
-            IEnumerable<string> names;
-            if (parse.GetValue(all))
-            {
-                var now = context.Clock.GetUtcNow();
-                names = (await ParameterReader.ListAsync(ssm, pathPrefix, ct).ConfigureAwait(false)).Where(p => p.IsArmedAt(now)).Select(p => p.Name).ToList();
-            }
-            else
-            {
-                names = parse.GetValue(targets)!.Select(t => ArmRequest.ParameterFor(t, pathPrefix)).ToList();
-            }
-
-            var count = 0;
-            foreach (var name in names)
-            {
-                await ssm.PutParameterAsync(new SsmPutParameterRequest { Name = name, Value = ChaosConventions.DisarmedDocument, Overwrite = true }, ct).ConfigureAwait(false);
-                await context.Out.WriteLineAsync($"Disarmed {name}").ConfigureAwait(false);
-                count++;
-            }
-
-            if (count == 0)
-            {
-                await context.Out.WriteLineAsync($"Nothing armed under {pathPrefix}").ConfigureAwait(false);
-            }
-
-            return ChaosCli.Ok;
+            var options = OperatorSettings.Resolve(parse, prefix, halt, ledgerPrefix);
+            var chaos = context.Operator(options);
+            var report = parse.GetValue(all)
+                ? await chaos.DisarmAllAsync(ReportOutput.Printer(context), ct).ConfigureAwait(false)
+                : await chaos.DisarmAsync([.. parse.GetValue(targets)!.Select(t => ArmRequest.ParameterFor(t, options.ParameterPrefix))], ReportOutput.Printer(context), ct).ConfigureAwait(false);
+            return await ReportOutput.SummaryAsync(context, report, "Disarmed.", "run the same disarm again to retry what failed.").ConfigureAwait(false);
         });
         return command;
     }

@@ -1,5 +1,10 @@
 using System.CommandLine;
 using ServerlessChaos.Aws;
+using ServerlessChaos.Cli.Operator;
+using ServerlessChaos.Orchestrator.Backends;
+using ServerlessChaos.Orchestrator.Experiments;
+using ServerlessChaos.Orchestrator.Operations;
+using ServerlessChaos.Orchestrator.Steps;
 
 namespace ServerlessChaos.Cli.Commands;
 
@@ -14,6 +19,9 @@ internal static class ChaosCli
 
     /// <summary>Exit code for an aborted run, a bad argument or any other error.</summary>
     public const int Error = 2;
+
+    /// <summary>Exit code when Ctrl-C or SIGTERM stopped the command (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 
     /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
@@ -36,11 +44,38 @@ internal static class ChaosCli
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+            // Signals arrive through cancellationToken (see TerminationSignal), not through System.CommandLine's own handler.
+            var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is CliException or AwsServiceException or FormatException or ArgumentException or IOException or HttpRequestException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await context.Error.WriteLineAsync($"chaos: {ex.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync("chaos: interrupted; what was done before stays done (run 'chaos status' to see what is armed)").ConfigureAwait(false);
+            return Interrupted;
+        }
+        catch (OperationCanceledException)
+        {
+            // Not our cancellation: an HTTP client gave up waiting.
+            await context.Error.WriteLineAsync("chaos: a request timed out before the command finished; run it again (what was done before stays done)").ConfigureAwait(false);
+            return Error;
+        }
+        catch (Exception ex) when (ex is CliException or ExperimentValidationException or FormatException or ArgumentException)
+        {
+            // Our own messages may list several problems, one per line; each line is still cleaned (it can quote a file).
+            var lines = ex.Message.Split('\n');
+            await context.Error.WriteLineAsync($"chaos: {ServerText.Clean(lines[0])}").ConfigureAwait(false);
+            foreach (var line in lines.Skip(1))
+            {
+                await context.Error.WriteLineAsync(ServerText.Clean(line.TrimEnd('\r'))).ConfigureAwait(false);
+            }
+
+            return Error;
+        }
+        catch (Exception ex) when (ex is OperatorRefusedException or AwsServiceException or BackendException or ControlFunctionException
+            or IOException or HttpRequestException or InvalidOperationException)
+        {
+            // These quote servers: one cleaned line, so a reply cannot fake a line of output.
+            await context.Error.WriteLineAsync($"chaos: {ServerText.Clean(ex.Message)}").ConfigureAwait(false);
             return Error;
         }
     }

@@ -1,4 +1,9 @@
 using ServerlessChaos.Aws.Http;
+using ServerlessChaos.Aws.StepFunctions;
+using ServerlessChaos.Orchestrator;
+using ServerlessChaos.Orchestrator.Backends;
+using ServerlessChaos.Orchestrator.Backends.Aws;
+using ServerlessChaos.Orchestrator.Operations;
 
 namespace ServerlessChaos.Cli.Commands;
 
@@ -22,6 +27,18 @@ internal sealed class CliContext
 
     /// <summary>How the AWS clients reach AWS: the standard environment unless a test says otherwise.</summary>
     public Func<AwsClientOptions> AwsOptions { get; init; } = () => AwsClientOptions.FromEnvironment();
+
+    /// <summary>
+    /// The control plane's backends for the operator commands: the same ones the control functions use (on AWS:
+    /// the SDK's credentials and clients). Tests give their own.
+    /// </summary>
+    public Func<ControlPlaneOptions, ControlPlaneBackends> Backends { get; init; } = options => BackendsFactory.ForAws(AwsAccess.FromEnvironment(), options, TimeProvider.System);
+
+    /// <summary>How the operator commands reach the state machine's executions.</summary>
+    public Func<IExecutionControl> Executions { get; init; } = () => new StepFunctionsExecutionControl(new StepFunctionsClient(AwsAccess.FromEnvironment().SignedClientOptions()));
+
+    /// <summary>The operator over the backends for these names.</summary>
+    public ChaosOperator Operator(ControlPlaneOptions options) => new(Backends(options), options, Clock, Executions());
 
     /// <summary>Reads an environment variable (tests give a dictionary instead of the process environment).</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;

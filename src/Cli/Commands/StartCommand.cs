@@ -33,7 +33,7 @@ internal static class StartCommand
             }
 
             var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
-            var experiment = ExperimentValidation.Validate(text, path);
+            var experiment = ExperimentParser.ParseFile(text, path);
             var arn = parse.GetValue(stateMachine)
                 ?? throw new CliException("which state machine? give --state-machine <ARN> or set SERVERLESS_CHAOS_STATE_MACHINE_ARN (the StateMachineArn output of the control-plane stack)");
             var interval = DurationText.Parse(parse.GetValue(poll) ?? "5s", "--poll-interval");
@@ -84,22 +84,5 @@ internal static class StartCommand
             return verdict.ExitCode();
         });
         return command;
-    }
-}
-
-/// <summary>Experiment files checked with the state machine's own validator, so the CLI gives the same errors.</summary>
-internal static class ExperimentValidation
-{
-    /// <summary>The validated experiment, or a <see cref="CliException"/> listing every problem.</summary>
-    public static Experiment Validate(string text, string path)
-    {
-        try
-        {
-            return ExperimentParser.Parse(text);
-        }
-        catch (ExperimentValidationException ex)
-        {
-            throw new CliException($"{path} is not a valid experiment:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", ex.Errors)}");
-        }
     }
 }

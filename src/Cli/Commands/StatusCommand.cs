@@ -1,10 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using ServerlessChaos.Aws.Fis;
-using ServerlessChaos.Aws.Ssm;
-using ServerlessChaos.Aws.StepFunctions;
 using ServerlessChaos.Cli.Operator;
-using ServerlessChaos.Wrapper.Settings;
 
 namespace ServerlessChaos.Cli.Commands;
 
@@ -16,79 +12,88 @@ internal static class StatusCommand
     {
         var prefix = OperatorSettings.PrefixOption(context);
         var halt = OperatorSettings.HaltParameterOption(context);
+        var ledgerPrefix = OperatorSettings.LedgerPrefixOption(context);
         var stateMachine = OperatorSettings.StateMachineOption(context);
-        var command = new Command("status", "Show every settings parameter under the prefix with its faults and expiry, the halt state, running executions and the project's running FIS experiments.")
+        var command = new Command("status", "Show every settings parameter under the prefix with its faults and expiry, the halt state, running executions and the project's running FIS experiments. Exit code 2 when any of it could not be read (the rest is still shown).")
         {
-            prefix, halt, stateMachine,
+            prefix, halt, ledgerPrefix, stateMachine,
         };
         command.SetAction(async (parse, ct) =>
         {
             var c = CultureInfo.InvariantCulture;
             var o = context.Out;
             var now = context.Clock.GetUtcNow();
-            var options = context.AwsOptions();
-            var ssm = new SsmClient(options);
-            var haltName = parse.GetRequiredValue(halt);
-            var haltValue = await ParameterReader.HaltValueAsync(ssm, haltName, ct).ConfigureAwait(false);
-            await o.WriteLineAsync(HaltValue.IsHalted(haltValue)
-                ? $"Halt: HALTED ({haltName} = {haltValue!.Trim()})"
-                : $"Halt: not halted ({haltName} {(haltValue is null ? "does not exist" : $"= {haltValue.Trim()}")})").ConfigureAwait(false);
+            var options = OperatorSettings.Resolve(parse, prefix, halt, ledgerPrefix);
+            var arn = parse.GetValue(stateMachine);
+            var status = await context.Operator(options).StatusAsync(arn, ct).ConfigureAwait(false);
+            var haltValue = status.HaltValue is null ? null : ServerText.Clean(status.HaltValue.Trim());
+            await o.WriteLineAsync(!status.HaltRead
+                ? $"Halt: UNKNOWN ({options.HaltParameter} could not be read)"
+                : status.Halted
+                    ? $"Halt: HALTED ({options.HaltParameter} = {haltValue})"
+                    : $"Halt: not halted ({options.HaltParameter} {(haltValue is null ? "does not exist" : $"= {haltValue}")})").ConfigureAwait(false);
 
-            var pathPrefix = parse.GetRequiredValue(prefix);
-            var parameters = await ParameterReader.ListAsync(ssm, pathPrefix, ct).ConfigureAwait(false);
-            await o.WriteLineAsync($"Parameters under {pathPrefix}: {parameters.Count(p => p.IsArmedAt(now))} armed of {parameters.Count}").ConfigureAwait(false);
-            foreach (var p in parameters)
+            if (status.Parameters is { } parameters)
             {
-                if (!p.Parsed.IsValid)
+                await o.WriteLineAsync($"Parameters under {options.ParameterPrefix}: {parameters.Count(p => p.IsArmedAt(now))} armed of {parameters.Count}").ConfigureAwait(false);
+                var kept = status.ArmLedgers?.ToHashSet(StringComparer.Ordinal) ?? [];
+                foreach (var p in parameters)
                 {
-                    await o.WriteLineAsync($"  {p.Name}  INVALID: {string.Join("; ", p.Parsed.Errors.Select(e => e.Message))}").ConfigureAwait(false);
-                    continue;
-                }
+                    var name = ServerText.Clean(p.Name);
+                    var kind = p.Stored.Type == "String" ? "" : $"  ({p.Stored.Type})";
+                    if (!p.Parsed.IsValid)
+                    {
+                        await o.WriteLineAsync($"  {name}  INVALID: {ServerText.Clean(string.Join("; ", p.Parsed.Errors.Select(e => e.Message)))}{kind}").ConfigureAwait(false);
+                        continue;
+                    }
 
-                var s = p.Parsed.Settings!;
-                if (!p.IsArmedAt(now))
-                {
-                    var why = !s.Enabled ? "disarmed" : s.ExpiresAt is { } e ? string.Create(c, $"expired {e.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC") : "disarmed";
-                    await o.WriteLineAsync($"  {p.Name}  {why}").ConfigureAwait(false);
-                    continue;
-                }
+                    var s = p.Parsed.Settings!;
+                    if (!p.IsArmedAt(now))
+                    {
+                        var why = !s.Enabled ? "disarmed" : s.ExpiresAt is { } e ? string.Create(c, $"expired {e.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC") : "disarmed";
+                        await o.WriteLineAsync($"  {name}  {why}{kind}").ConfigureAwait(false);
+                        continue;
+                    }
 
-                var expiry = s.ExpiresAt is { } at ? string.Create(c, $"until {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC ({DurationText.Format(at - now)} left)") : "with no expiry";
-                await o.WriteLineAsync($"  {p.Name}  ARMED {expiry}{(s.ExperimentId is null ? "" : $", experiment {s.ExperimentId}")}").ConfigureAwait(false);
-                foreach (var fault in s.Faults)
-                {
-                    await o.WriteLineAsync($"      {SettingsDescription.Describe(fault)}").ConfigureAwait(false);
+                    var expiry = s.ExpiresAt is { } at ? string.Create(c, $"until {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC ({DurationText.Format(at - now)} left)") : "with no expiry";
+                    var experiment = s.ExperimentId is null ? "" : $", experiment {ServerText.Clean(s.ExperimentId)}";
+                    var ledger = kept.Contains(p.Name) ? ", prior value kept for chaos disarm" : "";
+                    await o.WriteLineAsync($"  {name}  ARMED {expiry}{experiment}{ledger}{kind}").ConfigureAwait(false);
+                    foreach (var fault in s.Faults)
+                    {
+                        await o.WriteLineAsync($"      {ServerText.Clean(SettingsDescription.Describe(fault))}").ConfigureAwait(false);
+                    }
                 }
             }
 
-            if (parse.GetValue(stateMachine) is { } arn)
-            {
-                var sfn = new StepFunctionsClient(options);
-                List<StepFunctionsExecution> running = [];
-                await foreach (var e in sfn.ListExecutionsAsync(arn, StepFunctionsExecutionStatus.Running, cancellationToken: ct).ConfigureAwait(false))
-                {
-                    running.Add(e);
-                }
-
-                await o.WriteLineAsync($"Running executions of {arn}: {running.Count}").ConfigureAwait(false);
-                foreach (var e in running)
-                {
-                    await o.WriteLineAsync($"  {e.Name}  started {e.StartDate?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", c)} UTC  {e.ExecutionArn}").ConfigureAwait(false);
-                }
-            }
-            else
+            if (arn is null)
             {
                 await o.WriteLineAsync("Running executions: not checked (give --state-machine or set SERVERLESS_CHAOS_STATE_MACHINE_ARN)").ConfigureAwait(false);
             }
-
-            var experiments = await ManagedFisExperiments.RunningAsync(new FisClient(options), ct).ConfigureAwait(false);
-            await o.WriteLineAsync($"Running FIS experiments tagged {ChaosConventions.ManagedTagKey}={ChaosConventions.ManagedTagValue}: {experiments.Count}").ConfigureAwait(false);
-            foreach (var x in experiments)
+            else if (status.Executions is { } running)
             {
-                await o.WriteLineAsync($"  {x.Id}  {x.State.Status}  template {x.ExperimentTemplateId}{(x.Tags.TryGetValue(ChaosConventions.ExperimentTagKey, out var name) ? $"  experiment {name}" : "")}").ConfigureAwait(false);
+                await o.WriteLineAsync($"Running executions of {arn}: {running.Count}").ConfigureAwait(false);
+                foreach (var e in running)
+                {
+                    await o.WriteLineAsync($"  {ServerText.Clean(e.Name)}  started {e.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", c)} UTC  {ServerText.Clean(e.Arn)}").ConfigureAwait(false);
+                }
             }
 
-            return ChaosCli.Ok;
+            if (status.FisExperiments is { } experiments)
+            {
+                await o.WriteLineAsync($"Running FIS experiments tagged {ChaosConventions.ManagedTagKey}={ChaosConventions.ManagedTagValue}: {experiments.Count}").ConfigureAwait(false);
+                foreach (var x in experiments)
+                {
+                    await o.WriteLineAsync($"  {ServerText.Clean(x.Id)}  {ServerText.Clean(x.State)}").ConfigureAwait(false);
+                }
+            }
+
+            foreach (var problem in status.Problems)
+            {
+                await context.Error.WriteLineAsync($"chaos: could not {ServerText.Clean(problem.Text)}: {ServerText.Clean(problem.Error)}").ConfigureAwait(false);
+            }
+
+            return status.Problems.Count == 0 ? ChaosCli.Ok : ChaosCli.Error;
         });
         return command;
     }

@@ -65,7 +65,7 @@ internal sealed class GameDayRunner
 
         text = File.ReadAllText(options.ExperimentPath);
         var resolved = text.Replace(GameDayOptions.SampleApiUrlPlaceholder, "http://127.0.0.1/", StringComparison.Ordinal);
-        var typed = Commands.ExperimentValidation.Validate(resolved, options.ExperimentPath);
+        var typed = Orchestrator.Experiments.ExperimentParser.ParseFile(resolved, options.ExperimentPath);
         var problems = LocalRunRules.Problems(typed, options);
         if (problems.Count > 0)
         {

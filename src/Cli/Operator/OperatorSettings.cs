@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ServerlessChaos.Cli.Commands;
-using ServerlessChaos.Wrapper.Settings;
+using ServerlessChaos.Orchestrator;
 
 namespace ServerlessChaos.Cli.Operator;
 
@@ -19,6 +19,21 @@ internal static class OperatorSettings
     {
         Description = "The global halt parameter the wrappers and the state machine read.",
         DefaultValueFactory = _ => context.GetEnvironmentVariable(ChaosConventions.HaltParameterVariable) is { Length: > 0 } p ? p : ChaosConventions.HaltParameter,
+    };
+
+    /// <summary><c>--ledger-prefix</c>, defaulting to <c>SERVERLESS_CHAOS_LEDGER_PREFIX</c> or <see cref="ChaosConventions.LedgerPrefix"/>.</summary>
+    public static Option<string> LedgerPrefixOption(CliContext context) => new("--ledger-prefix")
+    {
+        Description = "The prefix of the rollback ledgers (chaos arm keeps the prior value there; halt restores from them).",
+        DefaultValueFactory = _ => context.GetEnvironmentVariable(ChaosConventions.LedgerPrefixVariable) is { Length: > 0 } p ? p : ChaosConventions.LedgerPrefix,
+    };
+
+    /// <summary>The control plane's names as the command line gave them (or their defaults).</summary>
+    public static ControlPlaneOptions Resolve(ParseResult parse, Option<string> prefix, Option<string> halt, Option<string> ledgerPrefix) => new()
+    {
+        ParameterPrefix = parse.GetRequiredValue(prefix),
+        HaltParameter = parse.GetRequiredValue(halt),
+        LedgerPrefix = parse.GetRequiredValue(ledgerPrefix),
     };
 
     /// <summary><c>--state-machine</c>: the state machine's ARN, defaulting to <c>SERVERLESS_CHAOS_STATE_MACHINE_ARN</c>.</summary>

@@ -32,6 +32,20 @@ public static class ExperimentParser
         return Parse(node, rules);
     }
 
+    /// <summary>Parses an experiment read from <paramref name="source"/> (a file); the error names the file and lists every problem.</summary>
+    /// <exception cref="ExperimentValidationException">The input is invalid.</exception>
+    public static Experiment ParseFile(string json, string source, ExperimentRules? rules = null)
+    {
+        try
+        {
+            return Parse(json, rules);
+        }
+        catch (ExperimentValidationException e)
+        {
+            throw new ExperimentValidationException(e.Errors, source);
+        }
+    }
+
     /// <summary>Validates an already parsed JSON value.</summary>
     /// <exception cref="ExperimentValidationException">The value is not a valid experiment.</exception>
     public static Experiment Parse(JsonNode? node, ExperimentRules? rules = null)

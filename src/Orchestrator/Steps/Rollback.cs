@@ -36,22 +36,7 @@ internal static class Rollback
         {
             try
             {
-                if (entry.Existed && entry.PriorValue is not null)
-                {
-                    if (entry.Tier != ParameterTiers.Advanced && entry.ArmedTier == ParameterTiers.Advanced)
-                    {
-                        // AWS cannot downgrade an Advanced parameter: delete it, then write the Standard one back.
-                        await services.Backends.Parameters.DeleteAsync(entry.Parameter, ct).ConfigureAwait(false);
-                    }
-
-                    var prior = new StoredParameter(entry.Parameter, entry.PriorValue) { Type = entry.Type, KeyId = entry.KeyId, Tier = entry.Tier };
-                    await services.Backends.Parameters.PutAsync(prior, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await services.Backends.Parameters.DeleteAsync(entry.Parameter, ct).ConfigureAwait(false);
-                }
-
+                await LedgerRestore.RestoreAsync(services.Backends.Parameters, entry, ct).ConfigureAwait(false);
                 outcome.Restored.Add(entry.Parameter);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -18,13 +18,14 @@ internal static class EventReader
         "Event members are read by name from the object's runtime type; a member the trimmer removed reads as absent, " +
         "so the fault simply does not match. The function's own code and serializer keep the members it uses.";
 
-    public static string? ReadText(object? root, string[] segments)
+    /// <summary>The text at the path; <paramref name="exactCase"/>: names must match exactly (a typed member by its camelCase JSON name too).</summary>
+    public static string? ReadText(object? root, string[] segments, bool exactCase = false)
     {
-        var value = Navigate(root, segments);
+        var value = Navigate(root, segments, exactCase);
         return ToText(value);
     }
 
-    public static object? Navigate(object? current, string[] segments)
+    public static object? Navigate(object? current, string[] segments, bool exactCase = false)
     {
         foreach (var segment in segments)
         {
@@ -33,7 +34,7 @@ internal static class EventReader
                 return null;
             }
 
-            current = Step(current, segment);
+            current = Step(current, segment, exactCase);
         }
 
         return current is JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } ? null : current;
@@ -82,36 +83,41 @@ internal static class EventReader
         _ => value.ToString(),
     };
 
-    private static object? Step(object current, string segment)
+    private static object? Step(object current, string segment, bool exactCase)
     {
         switch (current)
         {
             case JsonElement element:
-                return StepJson(element, segment);
+                return StepJson(element, segment, exactCase);
             case JsonObject jsonObject:
-                return jsonObject.TryGetPropertyValue(segment, out var node) ? node : FindIgnoringCase(jsonObject, segment);
+                return jsonObject.TryGetPropertyValue(segment, out var node) ? node : exactCase ? null : FindIgnoringCase(jsonObject, segment);
             case JsonArray jsonArray:
                 return TryIndex(segment, jsonArray.Count, out var jsonIndex) ? jsonArray[jsonIndex] : null;
             case IDictionary<string, string> strings:
-                return strings.TryGetValue(segment, out var found) ? found : FindIgnoringCase(strings, segment);
+                return strings.TryGetValue(segment, out var found) ? found : exactCase ? null : FindIgnoringCase(strings, segment);
             case IDictionary<string, object> objects:
-                return objects.TryGetValue(segment, out var foundObject) ? foundObject : FindIgnoringCase(objects, segment);
+                return objects.TryGetValue(segment, out var foundObject) ? foundObject : exactCase ? null : FindIgnoringCase(objects, segment);
             case IDictionary dictionary:
                 return dictionary.Contains(segment) ? dictionary[segment] : null;
             case IList list:
                 return TryIndex(segment, list.Count, out var index) ? list[index] : null;
             default:
-                return ReadMember(current, segment);
+                return ReadMember(current, segment, exactCase);
         }
     }
 
-    private static object? StepJson(JsonElement element, string segment)
+    private static object? StepJson(JsonElement element, string segment, bool exactCase)
     {
         if (element.ValueKind == JsonValueKind.Object)
         {
             if (element.TryGetProperty(segment, out var exact))
             {
                 return exact;
+            }
+
+            if (exactCase)
+            {
+                return null;
             }
 
             foreach (var property in element.EnumerateObject())
@@ -150,10 +156,16 @@ internal static class EventReader
         int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out index) && index < count;
 
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimJustification)]
-    private static object? ReadMember(object current, string name)
+    private static object? ReadMember(object current, string name, bool exactCase)
     {
         var property = current.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
         if (property is null || property.GetIndexParameters().Length > 0)
+        {
+            return null;
+        }
+
+        // Exact case: the C# name or its camelCase JSON name (requestContext for RequestContext), nothing else.
+        if (exactCase && property.Name != name && string.Concat(property.Name[..1].ToLowerInvariant(), property.Name.AsSpan(1)) != name)
         {
             return null;
         }

@@ -71,6 +71,18 @@ internal sealed class ObjectResultAdapter<[DynamicallyAccessedMembers(Shapes.Res
         return result;
     }
 
+    public override bool TryRewriteBody(TResult result, Func<string?, string?> rewrite, out TResult changed)
+    {
+        changed = result;
+        if (result is null || StatusCodeProperty is null || BodyProperty?.SetMethod is null)
+        {
+            return false;
+        }
+
+        BodyProperty.SetValue(result, rewrite((string?)BodyProperty.GetValue(result)));
+        return true;
+    }
+
     public override TResult TagHeader(TResult result, string header, string headerValue)
     {
         if (result is not null && StatusCodeProperty is not null)

@@ -17,6 +17,9 @@ internal abstract class ResultAdapter<TResult>
     /// <summary>Adds <paramref name="messageIds"/> to the result's <c>batchItemFailures</c>.</summary>
     public abstract TResult AddBatchItemFailures(TResult result, IReadOnlyList<string> messageIds);
 
+    /// <summary>Replaces an HTTP response's body with what <paramref name="rewrite"/> makes of it.</summary>
+    public abstract bool TryRewriteBody(TResult result, Func<string?, string?> rewrite, out TResult changed);
+
     /// <summary>Whether this result type can carry <c>batchItemFailures</c> (what the delayRecords fault reports into).</summary>
     public abstract bool CanReportBatchItemFailures { get; }
 
@@ -59,6 +62,12 @@ internal sealed class NoResultAdapter : ResultAdapter<NoResult>
     public override NoResult TagHeader(NoResult result, string header, string headerValue) => result;
 
     public override NoResult AddBatchItemFailures(NoResult result, IReadOnlyList<string> messageIds) => result;
+
+    public override bool TryRewriteBody(NoResult result, Func<string?, string?> rewrite, out NoResult changed)
+    {
+        changed = result;
+        return false;
+    }
 
     public override bool CanReportBatchItemFailures => false;
 

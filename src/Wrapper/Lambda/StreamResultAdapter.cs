@@ -38,6 +38,21 @@ internal sealed class StreamResultAdapter : ResultAdapter<Stream>
         return ToStream(response);
     }
 
+    public override bool TryRewriteBody(Stream result, Func<string?, string?> rewrite, out Stream changed)
+    {
+        var (node, original) = Read(result);
+        changed = original;
+        if (node is not JsonObject response || !response.ContainsKey("statusCode"))
+        {
+            return false;
+        }
+
+        var body = response["body"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        response["body"] = rewrite(body);
+        changed = ToStream(response);
+        return true;
+    }
+
     public override Stream TagHeader(Stream result, string header, string headerValue)
     {
         var (node, original) = Read(result);

@@ -48,6 +48,11 @@ public sealed class EventMatch
     /// <summary>The dot-separated path into the event; segments match member names case-insensitively.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// Whether path segments must match names exactly (failure-lambda 1.x's rule); otherwise they match case-insensitively.
+    /// </summary>
+    public bool CaseSensitive { get; internal init; }
+
     /// <summary>The comparison made.</summary>
     public MatchOperator Operator { get; }
 

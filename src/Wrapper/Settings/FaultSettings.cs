@@ -24,6 +24,9 @@ public static class FaultTypes
     /// <summary>Hold the invocation until just before its deadline.</summary>
     public const string Timeout = "timeout";
 
+    /// <summary>Replace or garble the body of the handler's HTTP response after it ran.</summary>
+    public const string Corruption = "corruption";
+
     /// <summary>Shift the clock the function reads through <c>ChaosWrapper.Time</c>.</summary>
     public const string ClockSkew = "clockSkew";
 
@@ -38,7 +41,7 @@ public static class FaultTypes
 
     /// <summary>Every type, in the order faults are applied within one invocation.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, ClockSkew, DelayRecords, DuplicateRecords, ReorderRecords, SqsBatchFailure];
+        [Latency, Timeout, DiskSpace, Dependency, StatusCode, Exception, Corruption, ClockSkew, DelayRecords, DuplicateRecords, ReorderRecords, SqsBatchFailure];
 }
 
 /// <summary>One configured fault: its type, the share of invocations it hits, and optional event conditions.</summary>
@@ -58,4 +61,10 @@ public abstract class FaultSettings
 
     /// <summary>Conditions on the event; all must hold. Empty: every invocation is eligible.</summary>
     public IReadOnlyList<EventMatch> Match { get; }
+
+    /// <summary>
+    /// Dry run (field <c>dryRun</c> on the fault or the document): when the fault would fire it is logged and counted,
+    /// marked <c>"dryRun":true</c>, and nothing is injected.
+    /// </summary>
+    public bool DryRun { get; internal set; }
 }

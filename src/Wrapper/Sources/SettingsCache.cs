@@ -139,10 +139,14 @@ internal sealed class SettingsCache
             if (parsed.Settings is not null)
             {
                 settings = parsed.Settings;
+                if (parsed.Warnings.Count > 0)
+                {
+                    ReportInvalidOnce(document, parsed.Warnings, "Part of the chaos settings is invalid and skipped; the rest is in force");
+                }
             }
             else
             {
-                ReportInvalidOnce(document, parsed.Errors);
+                ReportInvalidOnce(document, parsed.Errors, "Chaos settings are invalid; no faults are injected until they are fixed");
             }
         }
 
@@ -176,7 +180,7 @@ internal sealed class SettingsCache
             _source.Description, null, exception);
     }
 
-    private void ReportInvalidOnce(SettingsDocument document, IReadOnlyList<SettingsError> errors)
+    private void ReportInvalidOnce(SettingsDocument document, IReadOnlyList<SettingsError> errors, string message)
     {
         var version = document.Version ?? document.Settings;
         if (string.Equals(version, _lastReportedInvalid, StringComparison.Ordinal))
@@ -185,6 +189,6 @@ internal sealed class SettingsCache
         }
 
         _lastReportedInvalid = version;
-        _telemetry.Problem("Chaos settings are invalid; no faults are injected until they are fixed", _source.Description, errors.Select(e => e.Message));
+        _telemetry.Problem(message, _source.Description, errors.Select(e => e.Message));
     }
 }

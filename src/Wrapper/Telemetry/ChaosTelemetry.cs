@@ -16,6 +16,9 @@ internal sealed class ChaosTelemetry
     public const string MetricNamespace = "ServerlessChaos";
     public const string MetricName = "FaultsInjected";
 
+    /// <summary>The metric a dry run counts instead, so alarms on injected faults stay quiet.</summary>
+    public const string DryRunMetricName = "FaultsDryRun";
+
     private readonly TextWriter? _writer;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
@@ -28,13 +31,21 @@ internal sealed class ChaosTelemetry
 
     private TextWriter Writer => _writer ?? Console.Out;
 
-    public void FaultInjected(string faultType, InvocationIdentity who, Action<Utf8JsonWriter>? details = null)
+    public void FaultInjected(string faultType, InvocationIdentity who, Action<Utf8JsonWriter>? details = null, bool dryRun = false)
     {
         var now = _time.GetUtcNow();
+        var metric = dryRun ? DryRunMetricName : MetricName;
         var log = Build(json =>
         {
-            WriteHeader(json, now, "WARN", $"ServerlessChaos injected a {faultType} fault");
+            WriteHeader(json, now, dryRun ? "INFO" : "WARN", dryRun
+                ? $"ServerlessChaos would have injected a {faultType} fault (dry run: nothing injected)"
+                : $"ServerlessChaos injected a {faultType} fault");
             json.WriteString("fault", faultType);
+            if (dryRun)
+            {
+                json.WriteBoolean("dryRun", true);
+            }
+
             json.WriteString("experimentId", who.ExperimentId);
             json.WriteString("function", who.FunctionName);
             json.WriteString("requestId", who.RequestId);
@@ -60,7 +71,7 @@ internal sealed class ChaosTelemetry
             json.WriteEndArray();
             json.WriteStartArray("Metrics");
             json.WriteStartObject();
-            json.WriteString("Name", MetricName);
+            json.WriteString("Name", metric);
             json.WriteString("Unit", "Count");
             json.WriteEndObject();
             json.WriteEndArray();
@@ -71,7 +82,7 @@ internal sealed class ChaosTelemetry
             json.WriteString("FunctionName", who.FunctionName ?? "unknown");
             json.WriteString("ExperimentId", who.ExperimentId);
             json.WriteString("RequestId", who.RequestId);
-            json.WriteNumber(MetricName, 1);
+            json.WriteNumber(metric, 1);
         });
         Write(log + "\n" + emf);
     }

@@ -95,25 +95,38 @@ public class ArmCommandTests
     }
 
     [Fact]
-    public async Task Disarm_writes_the_disarmed_baseline_and_all_disarms_only_what_is_armed()
+    public async Task Disarm_puts_back_what_was_there_and_all_disarms_only_what_is_armed()
     {
         await using var aws = await FakeAws.StartAsync();
+        const string baseline = """{"version":1,"enabled":false,"note":"deployed by CDK"}""";
+        aws.Put("/serverless-chaos/functions/a", baseline);
+        aws.Put("/serverless-chaos/functions/b", baseline);
         (await Run(aws, "arm", "a", "--status", "503")).ExitCode.ShouldBe(0);
         (await Run(aws, "arm", "b", "--status", "503")).ExitCode.ShouldBe(0);
         (await Run(aws, "arm", "c", "--status", "503")).ExitCode.ShouldBe(0);
+        aws.Put("/serverless-chaos/functions/armed-elsewhere", Armed(Now.AddMinutes(5)));
         aws.Put("/serverless-chaos/functions/idle", """{"version":1,"enabled":false}""");
 
         var one = await Run(aws, "disarm", "a");
         one.ExitCode.ShouldBe(0, one.Error);
-        aws.Value("/serverless-chaos/functions/a").ShouldBe("""{"version":1,"enabled":false}""");
+        aws.Value("/serverless-chaos/functions/a").ShouldBe(baseline);
+        one.Out.ShouldContain("Restored /serverless-chaos/functions/a to its value before chaos arm");
 
         var all = await Run(aws, "disarm", "--all");
         all.ExitCode.ShouldBe(0, all.Error);
-        all.Out.ShouldContain("Disarmed /serverless-chaos/functions/b");
-        all.Out.ShouldContain("Disarmed /serverless-chaos/functions/c");
+        aws.Value("/serverless-chaos/functions/b").ShouldBe(baseline);
+        aws.Value("/serverless-chaos/functions/c").ShouldBeNull(); // it did not exist before chaos arm
+        all.Out.ShouldContain("Deleted /serverless-chaos/functions/c, which did not exist before chaos arm");
+        aws.Value("/serverless-chaos/functions/armed-elsewhere").ShouldBe(ChaosConventions.DisarmedDocument); // no ledger: the baseline
+        all.Out.ShouldContain("Disarmed /serverless-chaos/functions/armed-elsewhere");
         all.Out.ShouldNotContain("idle");
+        all.Out.ShouldContain("Disarmed.");
+        aws.Parameters.Keys.ShouldNotContain(k => k.StartsWith(ChaosConventions.LedgerPrefix, StringComparison.Ordinal));
         aws.Parameters.Values.ShouldAllBe(p => ChaosSettings.Parse(p.Value).Settings!.IsArmedAt(Now) == false);
     }
+
+    private static string Armed(DateTimeOffset until) =>
+        $$"""{"version":1,"enabled":true,"expiresAt":"{{until:yyyy-MM-ddTHH:mm:ssZ}}","experimentId":"someone","faults":[{"type":"statusCode","rate":1,"statusCode":503}]}""";
 
     [Fact]
     public async Task Disarm_without_targets_or_all_is_an_argument_error()

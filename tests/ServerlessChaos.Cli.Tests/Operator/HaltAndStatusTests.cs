@@ -131,7 +131,7 @@ public class HaltAndStatusTests
         var run = await Chaos.RunAsync(aws, new ManualTimeProvider(Now), new Dictionary<string, string>(), "halt");
 
         run.ExitCode.ShouldBe(0, run.Error);
-        run.Out.ShouldContain("Executions: not stopped (give --state-machine");
+        run.Out.ShouldContain("Executions: not stopped (no state machine ARN given");
         HaltValue.IsHalted(aws.Value("/serverless-chaos/halt")).ShouldBeTrue();
         aws.Executions.Values.Count(e => e.Status == "RUNNING").ShouldBe(3);
     }

@@ -22,8 +22,14 @@ internal sealed class FakeAws : IAsyncDisposable
 
     public Uri Endpoint => server.Url;
 
-    /// <summary>SSM parameters: name → (value, version).</summary>
-    public ConcurrentDictionary<string, (string Value, long Version)> Parameters { get; } = new(StringComparer.Ordinal);
+    /// <summary>SSM parameters by name.</summary>
+    public ConcurrentDictionary<string, FakeParameter> Parameters { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Runs before every request with the operation (X-Amz-Target, or "METHOD /path" for FIS) and the body; returning true means it
+    /// answered (an error, a throttle, a dropped connection) and the fake does nothing more.
+    /// </summary>
+    public Func<HttpContext, string, string, Task<bool>>? Interfere { get; set; }
 
     /// <summary>Every X-Amz-Target or REST call received, in order.</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -42,10 +48,17 @@ internal sealed class FakeAws : IAsyncDisposable
 
     public static async Task<FakeAws> StartAsync() => new(await LoopbackServer.StartAsync());
 
-    public void Put(string name, string value) =>
-        Parameters.AddOrUpdate(name, (value, 1), (_, old) => (value, old.Version + 1));
+    public void Put(string name, string value, string type = "String", string? keyId = null, string tier = "Standard") =>
+        Parameters.AddOrUpdate(
+            name,
+            _ => new FakeParameter(value, 1, type, type == "SecureString" ? keyId ?? "alias/aws/ssm" : null, tier),
+            (_, old) => new FakeParameter(value, old.Version + 1, type, type == "SecureString" ? keyId ?? "alias/aws/ssm" : null, tier));
 
     public string? Value(string name) => Parameters.TryGetValue(name, out var p) ? p.Value : null;
+
+    /// <summary>Answers a request with an AWS-style JSON error.</summary>
+    public static Task ErrorAsync(HttpContext context, int status, string code, string message) =>
+        Reply(context, status, new JsonObject { ["__type"] = code, ["message"] = message }, "application/x-amz-json-1.1", code);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -58,6 +71,13 @@ internal sealed class FakeAws : IAsyncDisposable
 
         using var reader = new StreamReader(context.Request.Body);
         var text = await reader.ReadToEndAsync();
+        var operation = target.Length > 0 ? target : $"{context.Request.Method} {context.Request.Path}";
+        if (Interfere is { } interfere && await interfere(context, operation, text))
+        {
+            Calls.Enqueue(operation + " (interfered)");
+            return;
+        }
+
         var body = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!.AsObject();
         if (target.StartsWith("AmazonSSM.", StringComparison.Ordinal))
         {
@@ -79,11 +99,12 @@ internal sealed class FakeAws : IAsyncDisposable
     private async Task Ssm(HttpContext context, string operation, JsonObject body)
     {
         const string type = "application/x-amz-json-1.1";
-        JsonObject Parameter(string name, (string Value, long Version) p) => new()
+        var decrypt = body["WithDecryption"]?.GetValue<bool>() == true;
+        JsonObject Parameter(string name, FakeParameter p) => new()
         {
             ["Name"] = name,
-            ["Type"] = "String",
-            ["Value"] = p.Value,
+            ["Type"] = p.Type,
+            ["Value"] = p.Type == "SecureString" && !decrypt ? $"kms:{p.KeyId}:{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(p.Value))}" : p.Value,
             ["Version"] = p.Version,
             ["LastModifiedDate"] = 1763770000.5,
             ["ARN"] = $"arn:aws:ssm:us-east-1:123456789012:parameter{name}",
@@ -134,8 +155,35 @@ internal sealed class FakeAws : IAsyncDisposable
                     return;
                 }
 
-                Put(name, body["Value"]!.GetValue<string>());
-                await Reply(context, 200, new JsonObject { ["Version"] = Parameters[name].Version, ["Tier"] = "Standard" }, type);
+                var tier = body["Tier"]?.GetValue<string>() ?? "Standard";
+                if (tier == "Standard" && Parameters.TryGetValue(name, out var existing) && existing.Tier == "Advanced")
+                {
+                    await Reply(context, 400, new JsonObject { ["__type"] = "ValidationException", ["message"] = "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier." }, type);
+                    return;
+                }
+
+                Put(name, body["Value"]!.GetValue<string>(), body["Type"]?.GetValue<string>() ?? "String", body["KeyId"]?.GetValue<string>(), tier);
+                await Reply(context, 200, new JsonObject { ["Version"] = Parameters[name].Version, ["Tier"] = tier }, type);
+                return;
+            }
+
+            case "DescribeParameters":
+            {
+                var filter = body["ParameterFilters"]![0]!;
+                var key = filter["Key"]!.GetValue<string>();
+                var value = filter["Values"]![0]!.GetValue<string>();
+                var matching = Parameters.Where(p => key == "Name" ? p.Key == value : p.Key.StartsWith(value.TrimEnd('/') + "/", StringComparison.Ordinal))
+                    .OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => (JsonNode)new JsonObject
+                    {
+                        ["Name"] = p.Key,
+                        ["Type"] = p.Value.Type,
+                        ["KeyId"] = p.Value.KeyId,
+                        ["Tier"] = p.Value.Tier,
+                        ["Version"] = p.Value.Version,
+                        ["LastModifiedDate"] = 1763770000.5,
+                    });
+                await Reply(context, 200, new JsonObject { ["Parameters"] = new JsonArray([.. matching]) }, type);
                 return;
             }
 
@@ -326,6 +374,8 @@ internal sealed class FakeAws : IAsyncDisposable
 
     public ValueTask DisposeAsync() => server.DisposeAsync();
 }
+
+internal sealed record FakeParameter(string Value, long Version, string Type, string? KeyId, string Tier);
 
 internal sealed class FakeExecution
 {

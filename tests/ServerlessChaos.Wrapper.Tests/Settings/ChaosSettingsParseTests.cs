@@ -126,42 +126,50 @@ public class ChaosSettingsParseTests
     }
 
     [Fact]
-    public void Failure_lambda_v1_flags_become_faults_with_the_same_meaning()
+    public void Failure_lambda_v1_flags_become_faults_in_failure_lambdas_order()
     {
         var settings = ChaosSettings.Parse(FixtureFiles.Read("failure-lambda-v1.json")).Settings!;
 
         settings.Layout.ShouldBe(SettingsLayout.FailureLambdaV1);
         settings.Enabled.ShouldBeTrue();
         settings.IsArmedAt(BeforeExpiry).ShouldBeTrue();
-        settings.Faults.Select(f => f.Type).ShouldBe(["latency", "statusCode", "dependency", "timeout"]);
+
+        // types.ts FAILURE_MODE_ORDER: latency, timeout, diskspace, denylist, statuscode, exception, corruption.
+        settings.Faults.Select(f => f.Type).ShouldBe(["latency", "timeout", "dependency", "statusCode"]);
         var latency = settings.Faults[0].ShouldBeOfType<LatencyFaultSettings>();
-        (latency.Rate, latency.MinMs, latency.MaxMs).ShouldBe((0.5, 100, 400));
-        latency.Match.Select(m => (m.Path, m.Operator, m.Value)).ShouldBe(
-            [("requestContext.http.method", MatchOperator.Eq, "GET"), ("rawPath", MatchOperator.StartsWith, "/api")]);
-        var status = settings.Faults[1].ShouldBeOfType<StatusCodeFaultSettings>();
-        (status.Rate, status.StatusCode, status.RunHandler).ShouldBe((0.1, 404, false));
+        (latency.Rate, latency.MinMs, latency.MaxMs, latency.AllowPastDeadline).ShouldBe((0.5, 100, 400, true));
+        latency.Match.Select(m => (m.Path, m.Operator, m.Value, m.CaseSensitive)).ShouldBe(
+            [("requestContext.http.method", MatchOperator.Eq, "GET", true), ("rawPath", MatchOperator.StartsWith, "/api", true)]);
+        settings.Faults[1].ShouldBeOfType<TimeoutFaultSettings>().BufferMs.ShouldBe(500);
         var denylist = settings.Faults[2].ShouldBeOfType<DependencyFaultSettings>();
         denylist.Kind.ShouldBe(DependencyFaultKind.Connection);
         denylist.Rate.ShouldBe(1);
         denylist.MatchesHost("dynamodb.eu-west-1.amazonaws.com").ShouldBeTrue();
         denylist.MatchesHost("sqs.eu-west-1.amazonaws.com").ShouldBeFalse();
-        settings.Faults[3].ShouldBeOfType<TimeoutFaultSettings>().BufferMs.ShouldBe(500);
+        var status = settings.Faults[3].ShouldBeOfType<StatusCodeFaultSettings>();
+        (status.Rate, status.StatusCode, status.RunHandler).ShouldBe((0.1, 404, false));
     }
 
     [Fact]
-    public void Failure_lambda_v1_corruption_is_refused_by_name_when_enabled()
+    public void Failure_lambda_v1_corruption_becomes_a_corruption_fault()
     {
-        var result = ChaosSettings.Parse("""{"corruption":{"enabled":true,"body":"x"}}""");
+        var settings = ChaosSettings.Parse("""{"corruption":{"enabled":true,"body":"x"},"diskspace":{"enabled":true}}""").Settings!;
 
-        result.Errors.Single().Message.ShouldStartWith("settings.corruption.enabled cannot be true");
+        settings.Faults[0].ShouldBeOfType<DiskSpaceFaultSettings>().Megabytes.ShouldBe(100);
+        settings.Faults[1].ShouldBeOfType<CorruptionFaultSettings>().Body.ShouldBe("x");
     }
 
     [Fact]
-    public void Failure_lambda_v1_percentage_is_validated_as_in_failure_lambda()
+    public void Failure_lambda_v1_invalid_flag_is_a_warning_naming_it_and_the_rest_stays_valid()
     {
-        var result = ChaosSettings.Parse("""{"latency":{"enabled":true,"percentage":150}}""");
+        var result = ChaosSettings.Parse("""{"latency":{"enabled":true,"percentage":150},"exception":{"enabled":true}}""");
 
-        result.Errors.Single().Message.ShouldBe("settings.latency.percentage must be between 0 and 100 (was 150)");
+        result.IsValid.ShouldBeTrue();
+        result.Settings!.Faults.Single().ShouldBeOfType<ExceptionFaultSettings>().Message.ShouldBe("Injected exception");
+        result.Warnings.Select(w => w.Message).ShouldBe([
+            "settings.latency.percentage must be between 0 and 100 (was 150)",
+            "settings.latency is skipped: the other flags stay as they are",
+        ]);
     }
 
     [Fact]

@@ -47,6 +47,17 @@ public sealed class ChaosDependencyHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
+        if (fault.DryRun)
+        {
+            _wrapper.Telemetry.FaultInjected(fault.Type, scope.Identity, json =>
+            {
+                json.WriteString("host", host);
+                json.WriteString("kind", fault.Kind.ToString().ToLowerInvariant());
+            }, dryRun: true);
+            scope.DryRun = true;
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         scope.Injected = true;
         switch (fault.Kind)
         {

@@ -34,4 +34,7 @@ internal sealed class InvocationScope
 
     /// <summary>Set when a dependency fault hit a call, so the response can name it.</summary>
     public volatile bool Injected;
+
+    /// <summary>Set when a dry-run dependency fault would have hit a call.</summary>
+    public volatile bool DryRun;
 }

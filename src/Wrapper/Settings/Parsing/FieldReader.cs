@@ -7,12 +7,23 @@ namespace ServerlessChaos.Wrapper.Settings.Parsing;
 internal sealed class FieldReader
 {
     private readonly List<SettingsError> _errors = [];
+    private readonly List<SettingsError> _warnings = [];
 
     public IReadOnlyList<SettingsError> Errors => _errors;
+
+    /// <summary>Problems that switched off one part of the document (a legacy flag) while the rest stays valid.</summary>
+    public IReadOnlyList<SettingsError> Warnings => _warnings;
 
     public bool HasErrors => _errors.Count > 0;
 
     public void Error(string field, string problem) => _errors.Add(new SettingsError(field, problem));
+
+    /// <summary>Records <paramref name="part"/>'s errors as warnings: that part is skipped, the document stays valid.</summary>
+    public void Skip(FieldReader part, string field, string what)
+    {
+        _warnings.AddRange(part.Errors);
+        _warnings.Add(new SettingsError(field, $"is skipped: {what}"));
+    }
 
     public static string Describe(JsonElement value)
     {

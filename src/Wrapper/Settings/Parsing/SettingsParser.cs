@@ -54,7 +54,7 @@ internal static class SettingsParser
                 SettingsLayout.ChaosLambda03 => LegacyLayouts.ReadChaosLambda(root, reader),
                 _ => ReadNative(root, reader),
             };
-            return reader.HasErrors ? new SettingsParseResult(null, reader.Errors) : new SettingsParseResult(settings, []);
+            return reader.HasErrors ? new SettingsParseResult(null, reader.Errors) : new SettingsParseResult(settings, [], reader.Warnings);
         }
     }
 
@@ -134,6 +134,7 @@ internal static class SettingsParser
             }
         }
 
+        ApplyDocumentDryRun(root, faults, reader);
         return reader.HasErrors
             ? null
             : new ChaosSettings(version!.Value, enabled!.Value, expiresAt, experimentId, faults, SettingsLayout.ServerlessChaos);
@@ -160,19 +161,19 @@ internal static class SettingsParser
         switch (type)
         {
             case FaultTypes.Latency:
-                reader.RejectUnknown(element, path, "a latency fault", "type", "rate", "match", "ms", "minMs", "maxMs", "allowPastDeadline");
+                reader.RejectUnknown(element, path, "a latency fault", "type", "rate", "match", "dryRun", "ms", "minMs", "maxMs", "allowPastDeadline");
                 var (min, max) = ReadDelay(element, path, reader);
                 var allow = reader.Bool(element, path, "allowPastDeadline", false);
                 fault = new LatencyFaultSettings(rate ?? 0, match, min, max, allow ?? false);
                 break;
             case FaultTypes.Exception:
-                reader.RejectUnknown(element, path, "an exception fault", "type", "rate", "match", "exceptionType", "message");
+                reader.RejectUnknown(element, path, "an exception fault", "type", "rate", "match", "dryRun", "exceptionType", "message");
                 var exceptionType = ReadExceptionType(element, path, "exceptionType", reader);
                 var message = reader.String(element, path, "message", ExceptionFaultSettings.DefaultMessage, MaxTextLength);
                 fault = new ExceptionFaultSettings(rate ?? 0, match, exceptionType ?? "", message ?? "");
                 break;
             case FaultTypes.StatusCode:
-                reader.RejectUnknown(element, path, "a statusCode fault", "type", "rate", "match", "statusCode", "body", "headers", "runHandler");
+                reader.RejectUnknown(element, path, "a statusCode fault", "type", "rate", "match", "dryRun", "statusCode", "body", "headers", "runHandler");
                 var statusCode = reader.Integer(element, path, "statusCode", 100, 599, null, required: true);
                 var body = reader.String(element, path, "body", null, 64 * 1024);
                 var headers = ReadHeaders(element, path, reader);
@@ -180,30 +181,35 @@ internal static class SettingsParser
                 fault = new StatusCodeFaultSettings(rate ?? 0, match, statusCode ?? 0, body, headers, runHandler ?? false);
                 break;
             case FaultTypes.Dependency:
-                reader.RejectUnknown(element, path, "a dependency fault", "type", "rate", "match", "hosts", "fault");
+                reader.RejectUnknown(element, path, "a dependency fault", "type", "rate", "match", "dryRun", "hosts", "fault");
                 fault = ReadDependency(element, path, rate ?? 0, match, reader);
                 break;
             case FaultTypes.DiskSpace:
-                reader.RejectUnknown(element, path, "a diskSpace fault", "type", "rate", "match", "megabytes");
+                reader.RejectUnknown(element, path, "a diskSpace fault", "type", "rate", "match", "dryRun", "megabytes");
                 var megabytes = reader.Integer(element, path, "megabytes", 1, DiskSpaceFaultSettings.MaxMegabytes, null, required: true);
                 fault = new DiskSpaceFaultSettings(rate ?? 0, match, megabytes ?? 0);
                 break;
             case FaultTypes.SqsBatchFailure:
-                reader.RejectUnknown(element, path, "an sqsBatchFailure fault", "type", "rate", "match", "share");
+                reader.RejectUnknown(element, path, "an sqsBatchFailure fault", "type", "rate", "match", "dryRun", "share");
                 var share = reader.Number(element, path, "share", 0, 1, 1);
                 fault = new SqsBatchFailureFaultSettings(rate ?? 0, match, share ?? 0);
                 break;
+            case FaultTypes.Corruption:
+                reader.RejectUnknown(element, path, "a corruption fault", "type", "rate", "match", "dryRun", "body");
+                var replacement = reader.String(element, path, "body", null, 64 * 1024);
+                fault = new CorruptionFaultSettings(rate ?? 0, match, replacement);
+                break;
             case FaultTypes.Timeout:
-                reader.RejectUnknown(element, path, "a timeout fault", "type", "rate", "match", "bufferMs");
+                reader.RejectUnknown(element, path, "a timeout fault", "type", "rate", "match", "dryRun", "bufferMs");
                 var buffer = reader.Integer(element, path, "bufferMs", 0, 60_000, TimeoutFaultSettings.DefaultBufferMs);
                 fault = new TimeoutFaultSettings(rate ?? 0, match, buffer ?? 0);
                 break;
             case FaultTypes.ClockSkew:
-                reader.RejectUnknown(element, path, "a clockSkew fault", "type", "rate", "match", "offsetMs", "driftMs");
+                reader.RejectUnknown(element, path, "a clockSkew fault", "type", "rate", "match", "dryRun", "offsetMs", "driftMs");
                 fault = ReadClockSkew(element, path, rate ?? 0, match, reader);
                 break;
             case FaultTypes.DelayRecords:
-                reader.RejectUnknown(element, path, "a delayRecords fault", "type", "rate", "match", "share", "reportBatchItemFailures");
+                reader.RejectUnknown(element, path, "a delayRecords fault", "type", "rate", "match", "dryRun", "share", "reportBatchItemFailures");
                 var delayShare = ReadShare(element, path, reader);
                 if (reader.Bool(element, path, "reportBatchItemFailures", null) != true && !reader.Errors.Any(e => e.Field == $"{path}.reportBatchItemFailures"))
                 {
@@ -213,7 +219,7 @@ internal static class SettingsParser
                 fault = new DelayRecordsFaultSettings(rate ?? 0, match, delayShare ?? 0);
                 break;
             case FaultTypes.DuplicateRecords:
-                reader.RejectUnknown(element, path, "a duplicateRecords fault", "type", "rate", "match", "share", "mode");
+                reader.RejectUnknown(element, path, "a duplicateRecords fault", "type", "rate", "match", "dryRun", "share", "mode");
                 var duplicateShare = ReadShare(element, path, reader);
                 var mode = reader.String(element, path, "mode", "records", 16) switch
                 {
@@ -225,7 +231,7 @@ internal static class SettingsParser
                 fault = new DuplicateRecordsFaultSettings(rate ?? 0, match, duplicateShare ?? 0, mode ?? DuplicateMode.Records);
                 break;
             case FaultTypes.ReorderRecords:
-                reader.RejectUnknown(element, path, "a reorderRecords fault", "type", "rate", "match", "order");
+                reader.RejectUnknown(element, path, "a reorderRecords fault", "type", "rate", "match", "dryRun", "order");
                 var order = reader.String(element, path, "order", "shuffle", 16) switch
                 {
                     "shuffle" => RecordOrder.Shuffle,
@@ -240,7 +246,24 @@ internal static class SettingsParser
                 return null;
         }
 
+        if (fault is not null && reader.Bool(element, path, "dryRun", false) == true)
+        {
+            fault.DryRun = true;
+        }
+
         return reader.Errors.Count == errorsBefore ? fault : null;
+    }
+
+    /// <summary>A document-wide <c>"dryRun": true</c> makes every fault a dry run.</summary>
+    internal static void ApplyDocumentDryRun(JsonElement root, IReadOnlyList<FaultSettings> faults, FieldReader reader)
+    {
+        if (reader.Bool(root, Root, "dryRun", false) == true)
+        {
+            foreach (var fault in faults)
+            {
+                fault.DryRun = true;
+            }
+        }
     }
 
     private static ClockSkewFaultSettings? ReadClockSkew(JsonElement element, string path, double rate, IReadOnlyList<EventMatch> match, FieldReader reader)
@@ -409,8 +432,12 @@ internal static class SettingsParser
         }
     }
 
-    /// <summary>Reads one condition object or an array of them; <paramref name="operatorField"/> names the operator field.</summary>
-    internal static IReadOnlyList<EventMatch> ReadMatch(JsonElement element, string path, string name, string operatorField, FieldReader reader)
+    /// <summary>
+    /// Reads one condition object or an array of them; <paramref name="operatorField"/> names the operator field.
+    /// <paramref name="failureLambda"/>: failure-lambda 1.x's rules (an array only, other fields ignored, paths case-sensitive).
+    /// </summary>
+    internal static IReadOnlyList<EventMatch> ReadMatch(
+        JsonElement element, string path, string name, string operatorField, FieldReader reader, bool failureLambda = false)
     {
         if (!reader.TryGet(element, name, out var value))
         {
@@ -419,7 +446,7 @@ internal static class SettingsParser
 
         var matchPath = $"{path}.{name}";
         var conditions = new List<EventMatch>();
-        if (value.ValueKind == JsonValueKind.Object)
+        if (value.ValueKind == JsonValueKind.Object && !failureLambda)
         {
             AddCondition(value, matchPath);
         }
@@ -433,7 +460,9 @@ internal static class SettingsParser
         }
         else
         {
-            reader.Error(matchPath, $"must be a condition object or an array of them (was {FieldReader.Describe(value)})");
+            reader.Error(matchPath, failureLambda
+                ? $"must be an array of condition objects (was {FieldReader.Describe(value)})"
+                : $"must be a condition object or an array of them (was {FieldReader.Describe(value)})");
         }
 
         return conditions;
@@ -446,7 +475,11 @@ internal static class SettingsParser
                 return;
             }
 
-            reader.RejectUnknown(condition, conditionPath, "a match condition", "path", operatorField, "value");
+            if (!failureLambda)
+            {
+                reader.RejectUnknown(condition, conditionPath, "a match condition", "path", operatorField, "value");
+            }
+
             var matchOn = reader.String(condition, conditionPath, "path", null, 256, required: true);
             if (matchOn is not null && (matchOn.Length == 0 || matchOn.Split('.').Any(segment => segment.Length == 0)))
             {
@@ -483,7 +516,7 @@ internal static class SettingsParser
 
             if (matchOn is not null && op is not null && (op == MatchOperator.Exists || expected is not null) && (op != MatchOperator.Regex || regex is not null))
             {
-                conditions.Add(new EventMatch(matchOn, op.Value, expected, regex));
+                conditions.Add(new EventMatch(matchOn, op.Value, expected, regex) { CaseSensitive = failureLambda });
             }
         }
     }
