@@ -30,7 +30,7 @@ public sealed class SampleApiFunction : IDisposable
             BaseAddress = inventoryBaseAddress,
             Timeout = inventoryTimeout ?? TimeSpan.FromSeconds(5),
         };
-        api = new OrdersApi(inventory);
+        api = new OrdersApi(inventory, wrapper.Time);
         Handler = wrapper.Decorate<APIGatewayProxyRequest, LambdaContext, APIGatewayProxyResponse>(HandleAsync);
     }
 
@@ -45,7 +45,7 @@ public sealed class SampleApiFunction : IDisposable
     {
         if (string.IsNullOrWhiteSpace(inventoryUrl))
         {
-            return new SampleApiFunction(wrapper, BuiltInInventoryHandler.BaseAddress, new BuiltInInventoryHandler());
+            return new SampleApiFunction(wrapper, BuiltInInventoryHandler.BaseAddress, new BuiltInInventoryHandler(wrapper.Options.TimeProvider));
         }
 
         if (!Uri.TryCreate(inventoryUrl, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))

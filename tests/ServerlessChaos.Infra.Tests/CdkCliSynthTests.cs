@@ -1,24 +1,20 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ServerlessChaos.Infra.Fis;
 using ServerlessChaos.Infra.Tests.Support;
 
 namespace ServerlessChaos.Infra.Tests;
 
 /// <summary>The CDK CLI from package.json synthesizes the app from the repository root, offline, with cdk.json's context.</summary>
-public sealed partial class CdkCliSynthTests : IDisposable
+[Collection(CdkCliSynthCollection.Name)]
+public sealed partial class CdkCliSynthTests(CdkCliSynth synth)
 {
-    private readonly string output = Directory.CreateTempSubdirectory("cdk-synth-").FullName;
-
     [Fact]
     public void Cdk_synth_succeeds_offline_and_the_substituted_definition_passes_asl_validator()
     {
-        // --build "": skip cdk.json's publish step (a deploy runs it); the placeholder bootstrap keeps the synth offline and fast.
-        var synth = Run(Path.Combine(Repository.Root, "node_modules", ".bin", "cdk"),
-            ["synth", "--build", "", "-c", "serverlessChaos:bootstrap=placeholder", "--no-notices", "-q", "-o", output]);
-
-        synth.ExitCode.ShouldBe(0, synth.Output);
-        synth.Output.ShouldContain("PLACEHOLDER bootstrap");
+        var output = synth.Default.Directory;
+        synth.Default.ExitCode.ShouldBe(0, synth.Default.Output);
+        synth.Default.Output.ShouldContain("PLACEHOLDER bootstrap");
         File.Exists(Path.Combine(output, "ServerlessChaosSampleTarget.template.json")).ShouldBeTrue("cdk.json enables the sample target");
 
         var template = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "ServerlessChaos.template.json")))!;
@@ -47,39 +43,44 @@ public sealed partial class CdkCliSynthTests : IDisposable
         var file = Path.Combine(output, "deployed-definition.asl.json");
         File.WriteAllText(file, definition);
 
-        var validation = Run(Path.Combine(Repository.Root, "node_modules", ".bin", "asl-validator"), ["--json-path", file]);
+        var validation = ExternalTool.Run(ExternalTool.AslValidator, ["--json-path", file]);
         validation.ExitCode.ShouldBe(0, validation.Output);
         validation.Output.ShouldContain("is valid");
     }
 
-    public void Dispose() => Directory.Delete(output, recursive: true);
-
-    private static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments)
+    [Fact]
+    public void The_all_actions_settings_synthesize_templates_a_platform_team_can_deploy()
     {
-        var start = new ProcessStartInfo(file)
+        var variant = synth.AllActions;
+        variant.ExitCode.ShouldBe(0, variant.Output);
+        variant.Output.ShouldNotContain("PLACEHOLDER");
+        variant.TemplateFiles.Select(Path.GetFileName).ShouldBe(["ServerlessChaos.template.json", "ServerlessChaosSampleTarget.template.json"]);
+
+        foreach (var template in variant.Templates)
         {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
+            // Deployable: no never-true placeholder rule, CDK's bootstrap check, and code from a staged asset.
+            var rules = template.Root["Rules"]?.AsObject() ?? [];
+            rules.ContainsKey("PlaceholderBootstrapCannotBeDeployed").ShouldBeFalse(template.Name);
+            rules.ContainsKey("CheckBootstrapVersion").ShouldBeTrue(template.Name);
+            foreach (var (_, function) in template.OfType("AWS::Lambda::Function"))
+            {
+                function["Code"]!["S3Key"]!.ToString().ShouldEndWith(".zip", customMessage: template.Name);
+            }
         }
 
-        // Offline and quiet: no telemetry, no update check; no AWS profile is read for a synth.
-        start.Environment["CDK_DISABLE_CLI_TELEMETRY"] = "true";
-        start.Environment["CDK_DISABLE_VERSION_CHECK"] = "true";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
+        // One template per supported action, each with its required parameters and a duration where it takes one.
+        var templates = variant.Templates.Single(t => t.Name.EndsWith("/ServerlessChaos.template.json", StringComparison.Ordinal))
+            .OfType("AWS::FIS::ExperimentTemplate").Select(t => t.Properties["Actions"]!.AsObject().Single().Value!).ToList();
+        templates.Select(a => a!["ActionId"]!.ToString()).Order().ShouldBe(FisActions.All.Select(a => a.Id).Order());
+        foreach (var action in templates)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish within 4 minutes");
+            var row = FisActions.Find(action!["ActionId"]!.ToString())!;
+            var parameters = (action["Parameters"] as JsonObject ?? []).Select(p => p.Key).ToList();
+            parameters.ShouldBeSubsetOf([.. row.Parameters.Select(p => p.Name), "duration"]);
+            parameters.Contains("duration").ShouldBe(row.HasDuration, row.Id);
+            row.Parameters.Where(p => p.Required).ShouldAllBe(p => parameters.Contains(p.Name), row.Id);
+            action["Targets"]![row.TargetKey]!.ToString().ShouldBe("targets");
         }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
     [GeneratedRegex(@"\$\{[A-Za-z0-9_]+\}")]

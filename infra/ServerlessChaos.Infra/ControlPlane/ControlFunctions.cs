@@ -143,7 +143,9 @@ public sealed class ControlFunctions : Construct
 
         if (access.HasFlag(ControlAccess.ReadExperiments))
         {
-            Allow("ReadExperiments", ["fis:GetExperiment", "fis:GetExperimentTemplate"], [FisArn("experiment"), FisArn("experiment-template")]);
+            // One statement per resource type: each action gets only ARNs of the type it applies to.
+            Allow("ReadExperiments", ["fis:GetExperiment"], [FisArn("experiment")]);
+            Allow("ReadExperimentTemplates", ["fis:GetExperimentTemplate"], [FisArn("experiment-template")]);
             // The list actions have no resource type in the Service Authorization Reference (list_awsfaultinjectionservice.html),
             // so only "*" grants them; the steps find templates and experiments by tag through them.
             Allow("ListExperiments", ["fis:ListExperimentTemplates", "fis:ListExperiments"], ["*"]);

@@ -9,8 +9,10 @@ namespace ServerlessChaos.Samples.SampleApi.Orders;
 /// downstream of its own): <c>GET inventory/{id}</c> answers a stable item. It sits under the wrapper's dependency
 /// fault handler like a real service would, so dependency faults still apply to its host.
 /// </summary>
-public sealed class BuiltInInventoryHandler : HttpMessageHandler
+public sealed class BuiltInInventoryHandler(TimeProvider? clock = null) : HttpMessageHandler
 {
+    private readonly TimeProvider clock = clock ?? TimeProvider.System;
+
     /// <summary>The base address the function's inventory client uses with the built-in inventory.</summary>
     public static readonly Uri BaseAddress = new("http://inventory.sample.internal/");
 
@@ -29,7 +31,8 @@ public sealed class BuiltInInventoryHandler : HttpMessageHandler
 
         // A stable count per id (string.GetHashCode is randomised per process).
         var available = id.Aggregate(0, (sum, c) => (sum + c) % 50);
-        var json = $$"""{"sku":"SKU-{{Escape(id)}}","available":{{available.ToString(CultureInfo.InvariantCulture)}}}""";
+        var asOf = clock.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        var json = $$"""{"sku":"SKU-{{Escape(id)}}","available":{{available.ToString(CultureInfo.InvariantCulture)}},"asOf":"{{asOf}}"}""";
         return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
         {
             RequestMessage = request,

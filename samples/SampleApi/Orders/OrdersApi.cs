@@ -6,18 +6,25 @@ namespace ServerlessChaos.Samples.SampleApi.Orders;
 
 /// <summary>
 /// The sample service: <c>GET /orders/{id}</c> looks the order's item up in an inventory service over
-/// HTTP and answers with both; <c>GET /health</c> answers without calling anything.
+/// HTTP and answers with both; <c>GET /health</c> answers without calling anything. A stock count older than
+/// <see cref="MaxInventoryAge"/> (by the inventory's <c>asOf</c> and this function's clock) is refused with 503.
 /// </summary>
 public sealed class OrdersApi
 {
+    /// <summary>The oldest inventory answer the API accepts: 30 seconds.</summary>
+    public static readonly TimeSpan MaxInventoryAge = TimeSpan.FromSeconds(30);
+
     private readonly HttpClient inventory;
+    private readonly TimeProvider clock;
 
     /// <summary>Creates the API over an HttpClient whose base address is the inventory service.</summary>
     /// <param name="inventory">The client for the downstream inventory service; its handler chain is where the wrapper's dependency faults go.</param>
-    public OrdersApi(HttpClient inventory)
+    /// <param name="clock">The function's clock (the wrapper's <c>Time</c>, so a clockSkew fault reaches the freshness check). Defaults to the system clock.</param>
+    public OrdersApi(HttpClient inventory, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(inventory);
         this.inventory = inventory;
+        this.clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>Handles one API Gateway proxy event.</summary>
@@ -87,6 +94,13 @@ public sealed class OrdersApi
             if (item is null)
             {
                 return Json(HttpStatusCode.BadGateway, new ErrorBody("inventory answered something that is not an item"));
+            }
+
+            // Deliberately naive, as such checks often are: it trusts that this function's clock agrees with the
+            // inventory's. The clock-skew game day (events/experiments/gameday-clock-skew.json) shows what that costs.
+            if (item.AsOf is { } asOf && clock.GetUtcNow() - asOf > MaxInventoryAge)
+            {
+                return Json(HttpStatusCode.ServiceUnavailable, new ErrorBody($"inventory count is stale (as of {asOf.UtcDateTime:O})"));
             }
 
             return Json(HttpStatusCode.OK, new OrderView(orderId, item.Sku, item.Available));

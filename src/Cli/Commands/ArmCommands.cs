@@ -30,6 +30,12 @@ internal static class ArmCommands
             Description = "What --dependency calls get: status[:code[:errorCode]], latency:<min-max>ms or connection.",
             DefaultValueFactory = _ => "status:503",
         };
+        var clockSkew = new Option<string?>("--clock-skew") { Description = "Shift the function's clock (ChaosWrapper.Time): +5m ahead, -90s behind." };
+        var clockDrift = new Option<string?>("--clock-drift") { Description = "With --clock-skew: add this on every further invocation hit (e.g. +1s)." };
+        var duplicateRecords = new Option<string?>("--duplicate-records") { Description = "SQS/Kinesis/DynamoDB Streams batches: repeat a share of the records (e.g. 0.2), or 'batch' to hand the batch over twice.", Arity = ArgumentArity.ZeroOrOne };
+        var reorderRecords = new Option<string?>("--reorder-records") { Description = "Batches: shuffle (default) or reverse the records.", Arity = ArgumentArity.ZeroOrOne };
+        var delayRecords = new Option<string?>("--delay-records") { Description = "Batches: hold back a share of the records (default 0.5) as batch item failures; needs --report-batch-item-failures.", Arity = ArgumentArity.ZeroOrOne };
+        var reportBatchItemFailures = new Option<bool>("--report-batch-item-failures") { Description = "Confirm the event source mapping has ReportBatchItemFailures (required by --delay-records)." };
         var rate = new Option<double>("--rate") { Description = "The share of invocations affected, 0 to 1.", DefaultValueFactory = _ => 1 };
         var forOption = new Option<string>("--for") { Description = "How long until the settings expire by themselves (at most 24h).", DefaultValueFactory = _ => "15m" };
         var experimentId = new Option<string?>("--experiment-id") { Description = "An id the wrapper puts on every log line and metric." };
@@ -46,6 +52,11 @@ internal static class ArmCommands
         {
             target, latency, status, exception, timeout, dependency, dependencyFault, rate, forOption, experimentId, dryRun, advanced, prefix, halt, ledgerPrefix,
         };
+        foreach (var option in new Option[] { clockSkew, clockDrift, duplicateRecords, reorderRecords, delayRecords, reportBatchItemFailures })
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, ct) =>
         {
             var request = new ArmRequest
@@ -61,6 +72,12 @@ internal static class ArmCommands
                 Rate = parse.GetValue(rate),
                 For = DurationText.Parse(parse.GetValue(forOption) ?? "15m", "--for"),
                 ExperimentId = parse.GetValue(experimentId),
+                ClockSkew = parse.GetValue(clockSkew),
+                ClockDrift = parse.GetValue(clockDrift),
+                DuplicateRecords = parse.GetResult(duplicateRecords) is null ? null : parse.GetValue(duplicateRecords) ?? "",
+                ReorderRecords = parse.GetResult(reorderRecords) is null ? null : parse.GetValue(reorderRecords) ?? "",
+                DelayRecords = parse.GetResult(delayRecords) is null ? null : parse.GetValue(delayRecords) ?? "",
+                ReportBatchItemFailures = parse.GetValue(reportBatchItemFailures),
             };
             var now = context.Clock.GetUtcNow();
             var parameter = ArmRequest.ParameterFor(request.Target, parse.GetRequiredValue(prefix));

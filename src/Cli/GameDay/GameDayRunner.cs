@@ -113,7 +113,7 @@ internal sealed class GameDayRunner
 
         await using var controlPlane = await startControlPlane(options, ct).ConfigureAwait(false);
         controlPlane.ParameterChanged += (name, value) => tracker.Add("parameters", DescribeParameter(name, value));
-        await using var inventory = await InventorySimulator.StartAsync(options.InventoryThinkTime, ct).ConfigureAwait(false);
+        await using var inventory = await InventorySimulator.StartAsync(options.InventoryThinkTime, ct, clock).ConfigureAwait(false);
         using var reportFolder = ReportFolder.Claim(options.ReportDirectory);
         await using var wrapperLog = new WrapperLog(new StreamWriter(Path.Combine(options.ReportDirectory, "wrapper-log.jsonl")));
         var target = buildTarget(controlPlane, inventory.Address, clock, wrapperLog);

@@ -31,6 +31,24 @@ internal sealed class ArmRequest
     /// <summary><c>--dependency-fault</c>: <c>status:503</c>, <c>status:400:ThrottlingException</c>, <c>latency:200-800ms</c> or <c>connection</c>.</summary>
     public string DependencyFault { get; init; } = "status:503";
 
+    /// <summary><c>--clock-skew</c>: how far the function's clock (<c>ChaosWrapper.Time</c>) is shifted: <c>+5m</c>, <c>-90s</c>.</summary>
+    public string? ClockSkew { get; init; }
+
+    /// <summary><c>--clock-drift</c>: added to the shift on every further invocation hit: <c>+1s</c>.</summary>
+    public string? ClockDrift { get; init; }
+
+    /// <summary><c>--duplicate-records</c> was given: empty for the default share, a share (<c>0.2</c>), or <c>batch</c>.</summary>
+    public string? DuplicateRecords { get; init; }
+
+    /// <summary><c>--reorder-records</c> was given: empty, <c>shuffle</c> or <c>reverse</c>.</summary>
+    public string? ReorderRecords { get; init; }
+
+    /// <summary><c>--delay-records</c> was given: empty for the default share, or a share (<c>0.3</c>).</summary>
+    public string? DelayRecords { get; init; }
+
+    /// <summary><c>--report-batch-item-failures</c>: the operator confirms the event source mapping reports batch item failures.</summary>
+    public bool ReportBatchItemFailures { get; init; }
+
     /// <summary><c>--rate</c>: the share of invocations affected, 0 to 1.</summary>
     public double Rate { get; init; } = 1;
 
@@ -111,9 +129,11 @@ internal sealed class ArmRequest
             });
         }
 
+        AddEventFaults(faults);
+
         if (faults.Count == 0)
         {
-            throw new FormatException("nothing to arm: give at least one of --latency, --status, --exception, --timeout, --dependency");
+            throw new FormatException("nothing to arm: give at least one of --latency, --status, --exception, --timeout, --dependency, --clock-skew, --duplicate-records, --reorder-records, --delay-records");
         }
 
         var settings = new JsonObject
@@ -132,6 +152,84 @@ internal sealed class ArmRequest
         }
 
         return settings;
+    }
+
+    /// <summary>The clockSkew and event-source faults (issue: time travel and at-least-once delivery).</summary>
+    private void AddEventFaults(JsonArray faults)
+    {
+        if (ClockSkew is not null || ClockDrift is not null)
+        {
+            faults.Add(new JsonObject
+            {
+                ["type"] = "clockSkew",
+                ["rate"] = Rate,
+                ["offsetMs"] = ClockSkew is null ? 0 : SignedMilliseconds(ClockSkew, "--clock-skew"),
+                ["driftMs"] = ClockDrift is null ? 0 : SignedMilliseconds(ClockDrift, "--clock-drift"),
+            });
+        }
+
+        if (DuplicateRecords is not null)
+        {
+            var fault = new JsonObject { ["type"] = "duplicateRecords", ["rate"] = Rate };
+            if (DuplicateRecords == "batch")
+            {
+                fault["mode"] = "batch";
+            }
+            else if (DuplicateRecords.Length > 0)
+            {
+                fault["share"] = Share(DuplicateRecords, "--duplicate-records", "a share of the records such as 0.2, or batch");
+            }
+
+            faults.Add(fault);
+        }
+
+        if (ReorderRecords is not null)
+        {
+            if (ReorderRecords is not ("" or "shuffle" or "reverse"))
+            {
+                throw new FormatException($"--reorder-records must be shuffle or reverse (was \"{ReorderRecords}\")");
+            }
+
+            faults.Add(new JsonObject { ["type"] = "reorderRecords", ["rate"] = Rate, ["order"] = ReorderRecords.Length == 0 ? "shuffle" : ReorderRecords });
+        }
+
+        if (DelayRecords is not null)
+        {
+            if (!ReportBatchItemFailures)
+            {
+                throw new FormatException(
+                    "--delay-records needs --report-batch-item-failures: confirm the event source mapping has ReportBatchItemFailures " +
+                    "in its FunctionResponseTypes (without it Lambda ignores the report and the held-back records are lost)");
+            }
+
+            var fault = new JsonObject { ["type"] = "delayRecords", ["rate"] = Rate, ["reportBatchItemFailures"] = true };
+            if (DelayRecords.Length > 0)
+            {
+                fault["share"] = Share(DelayRecords, "--delay-records", "a share of the records such as 0.3");
+            }
+
+            faults.Add(fault);
+        }
+    }
+
+    /// <summary>A signed duration such as <c>+5m</c>, <c>-90s</c> or <c>1h</c> (ahead when unsigned), in whole milliseconds.</summary>
+    private static long SignedMilliseconds(string text, string what)
+    {
+        var trimmed = text.Trim();
+        var behind = trimmed.StartsWith('-');
+        var magnitude = DurationText.Parse(trimmed.TrimStart('+', '-'), what);
+        var ms = (long)Math.Round(magnitude.TotalMilliseconds);
+        return behind ? -ms : ms;
+    }
+
+    private static double Share(string text, string what, string expected)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) || share is <= 0 or > 1)
+        {
+            throw new FormatException($"{what} must be {expected}, above 0 and at most 1 (was \"{text}\")");
+        }
+
+        return share;
     }
 
     private static JsonObject ParseDependencyFault(string text)

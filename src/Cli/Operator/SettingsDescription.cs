@@ -18,6 +18,10 @@ internal static class SettingsDescription
             StatusCodeFaultSettings s => string.Create(c, $"status code {s.StatusCode}"),
             ExceptionFaultSettings e => $"exception {e.ExceptionType}",
             DependencyFaultSettings d => string.Create(c, $"dependency {d.Kind.ToString().ToLowerInvariant()} fault on {string.Join(", ", d.Hosts.Select(h => h.Text))}"),
+            ClockSkewFaultSettings k => k.DriftMs == 0 ? string.Create(c, $"clock skew {k.OffsetMs:+0;-0} ms") : string.Create(c, $"clock skew {k.OffsetMs:+0;-0} ms drifting {k.DriftMs:+0;-0} ms per hit"),
+            DuplicateRecordsFaultSettings d => d.Mode == DuplicateMode.Batch ? "duplicate batch" : string.Create(c, $"duplicate {d.Share * 100:0.##}% of records"),
+            ReorderRecordsFaultSettings r => r.Order == RecordOrder.Reverse ? "reverse records" : "shuffle records",
+            DelayRecordsFaultSettings d => string.Create(c, $"delay {d.Share * 100:0.##}% of records"),
             _ => fault.Type,
         };
         return string.Create(c, $"{what} on {fault.Rate * 100:0.##}% of invocations");

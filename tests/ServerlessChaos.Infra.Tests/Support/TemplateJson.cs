@@ -5,11 +5,26 @@ using ServerlessChaos.Infra.Settings;
 namespace ServerlessChaos.Infra.Tests.Support;
 
 /// <summary>A synthesized template as JSON, with helpers to read resources and IAM statements.</summary>
-public sealed class TemplateJson(Template template)
+public sealed class TemplateJson
 {
-    public Template Template { get; } = template;
+    private readonly Template? template;
 
-    public JsonObject Root { get; } = (JsonObject)ContextJson.ToJsonNode(template.ToJSON())!;
+    public TemplateJson(Template template)
+        : this((JsonObject)ContextJson.ToJsonNode(template.ToJSON())!) => this.template = template;
+
+    /// <summary>A template file as the CDK CLI wrote it (no assertions API).</summary>
+    public TemplateJson(JsonObject root, string? name = null)
+    {
+        Root = root;
+        Name = name ?? "";
+    }
+
+    public Template Template => template ?? throw new InvalidOperationException($"{Name} was read from a file: use Root");
+
+    public JsonObject Root { get; }
+
+    /// <summary>The file name of a template the CLI wrote, or empty.</summary>
+    public string Name { get; }
 
     public JsonObject Resources => (JsonObject)Root["Resources"]!;
 

@@ -89,11 +89,182 @@ public class LambdaRuntimeLoopTests
         clock.Advance(TimeSpan.FromMilliseconds(600));
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var posts = await api.WaitForPostsAsync(1);
+
+        (await running.WaitAsync(TimeSpan.FromSeconds(20))).ShouldBe(RuntimeLoopExit.Recycle);
+        posts[0].Path.ShouldBe("/2018-06-01/runtime/invocation/slow/error");
+        posts[0].ErrorTypeHeader.ShouldBe("DeadlineExceeded");
+    }
+
+    [Fact]
+    public async Task A_step_still_running_at_its_deadline_never_runs_beside_the_next_invocation()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        var clock = new ManualTimeProvider();
+        api.Enqueue("runaway", "{}", clock.GetUtcNow().AddSeconds(10));
+        api.Enqueue("retried", "{}", clock.GetUtcNow().AddSeconds(30));
+        var started = new ConcurrentQueue<string>();
+        var runawayStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new CountingWriter();
+        var loop = new LambdaRuntimeLoop(api.Http, api.Address, async (_, context) =>
+        {
+            started.Enqueue(context.AwsRequestId);
+            runawayStarted.TrySetResult();
+            // Ignores its cancellation token, as a step stuck in a call without one would.
+            await new TaskCompletionSource().Task;
+            return "{}";
+        }, clock) { Log = new RuntimeLog(log) };
+
+        var running = loop.RunAsync(CancellationToken.None);
+        await runawayStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        clock.Advance(TimeSpan.FromSeconds(9.6));
+        var exit = await running.WaitAsync(TimeSpan.FromSeconds(20));
+
+        exit.ShouldBe(RuntimeLoopExit.Recycle, "the process exits so Lambda starts a fresh one for the next invocation");
+        var post = (await api.WaitForPostsAsync(1)).Single();
+        post.Path.ShouldBe("/2018-06-01/runtime/invocation/runaway/error");
+        post.ErrorTypeHeader.ShouldBe("DeadlineExceeded");
+        started.ShouldBe(["runaway"]);
+        api.NextRequests.ShouldBe(1, "the retried invocation is never taken by this process");
+        JsonNode.Parse(log.Lines.Single())!["requestId"]!.GetValue<string>().ShouldBe("runaway");
+    }
+
+    [Fact]
+    public async Task A_result_the_Runtime_API_refuses_as_too_large_is_logged_and_reported_as_an_error()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync(post => post.Path.EndsWith("/big/response", StringComparison.Ordinal)
+            ? (413, """{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"}""")
+            : (202, ""));
+        var clock = new ManualTimeProvider();
+        api.Enqueue("big", "{}", clock.GetUtcNow().AddSeconds(30));
+        api.Enqueue("small", "{}", clock.GetUtcNow().AddSeconds(30));
+        var log = new CountingWriter();
+        var result = new JsonObject { ["ledger"] = new string('x', 7_000_000) }.ToJsonString();
+        var loop = new LambdaRuntimeLoop(api.Http, api.Address, (_, context) => Task.FromResult(context.AwsRequestId == "big" ? result : "{}"), clock)
+        {
+            Log = new RuntimeLog(log),
+        };
+
+        using var stop = new CancellationTokenSource();
+        var running = loop.RunAsync(stop.Token);
+        var posts = await api.WaitForPostsAsync(3);
+        await stop.CancelAsync();
+        (await running).ShouldBe(RuntimeLoopExit.Stopped);
+
+        posts.Select(p => p.Path[(p.Path.LastIndexOf("/invocation/", StringComparison.Ordinal) + 12)..]).ShouldBe(["big/response", "big/error", "small/response"]);
+        posts[1].ErrorTypeHeader.ShouldBe(LambdaRuntimeLoop.ResponseTooLargeErrorType);
+        var error = JsonNode.Parse(posts[1].Body)!;
+        error["errorType"]!.GetValue<string>().ShouldBe("Function.ResponseSizeTooLarge");
+        error["errorMessage"]!.GetValue<string>().ShouldBe(
+            $"the step's result ({result.Length} bytes) is larger than Lambda accepts (413 from the Runtime API: " +
+            """{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"})""");
+        var logged = JsonNode.Parse(log.Lines.Single())!;
+        logged["level"]!.GetValue<string>().ShouldBe("ERROR");
+        logged["requestId"]!.GetValue<string>().ShouldBe("big");
+        logged["message"]!.GetValue<string>().ShouldContain("413");
+    }
+
+    [Fact]
+    public async Task A_refused_error_report_is_logged_and_a_500_recycles_the_process()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync(post => (500, "state lost"));
+        var clock = new ManualTimeProvider();
+        api.Enqueue("r1", "{}", clock.GetUtcNow().AddSeconds(30));
+        api.Enqueue("r2", "{}", clock.GetUtcNow().AddSeconds(30));
+        var log = new CountingWriter();
+        var loop = new LambdaRuntimeLoop(api.Http, api.Address, (_, _) => throw new InvalidOperationException("boom"), clock) { Log = new RuntimeLog(log) };
+
+        var exit = await loop.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        exit.ShouldBe(RuntimeLoopExit.Recycle, "the Runtime API reference says a 500 is not recoverable");
+        api.NextRequests.ShouldBe(1);
+        log.Lines.Count.ShouldBe(2, "the step's error, then the refused report");
+        JsonNode.Parse(log.Lines[1])!["message"]!.GetValue<string>().ShouldBe("the Runtime API refused the InvalidOperationException error report with 500: state lost");
+    }
+
+    [Fact]
+    public async Task Every_error_is_logged_once_as_one_line_with_its_stack_trace_and_posted_with_its_frames()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        var clock = new ManualTimeProvider();
+        api.Enqueue("bad", "{}", clock.GetUtcNow().AddSeconds(30));
+        var log = new CountingWriter();
+        var loop = new LambdaRuntimeLoop(api.Http, api.Address, (_, _) => Task.FromResult(Failing.Step()), clock) { Log = new RuntimeLog(log) };
+
+        using var stop = new CancellationTokenSource();
+        var running = loop.RunAsync(stop.Token);
+        var post = (await api.WaitForPostsAsync(1)).Single();
         await stop.CancelAsync();
         await running;
 
-        posts[0].Path.ShouldBe("/2018-06-01/runtime/invocation/slow/error");
-        posts[0].ErrorTypeHeader.ShouldBe("DeadlineExceeded");
+        log.Writes.ShouldBe(1, "one console write is one CloudWatch Logs event");
+        var line = log.Lines.Single();
+        line.ShouldNotContain('\n');
+        var logged = JsonNode.Parse(line)!;
+        logged["requestId"]!.GetValue<string>().ShouldBe("bad");
+        logged["errorType"]!.GetValue<string>().ShouldBe("System.InvalidOperationException");
+        logged["errorMessage"]!.GetValue<string>().ShouldBe("the ledger is unreadable");
+        var stack = logged["stackTrace"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+        stack.ShouldContain(l => l.Contains(nameof(Failing.Step), StringComparison.Ordinal));
+        stack.ShouldContain(l => l.Contains("FormatException", StringComparison.Ordinal) && l.Contains("not a number", StringComparison.Ordinal), "the inner exception too");
+        JsonNode.Parse(post.Body)!["stackTrace"]!.AsArray().Select(l => l!.GetValue<string>())
+            .ShouldContain(l => l.Contains(nameof(Failing.Step), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_trace_header_of_each_invocation_is_in_X_AMZN_TRACE_ID_while_its_step_runs()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync();
+        var clock = new ManualTimeProvider();
+        api.Enqueue("traced", "{}", clock.GetUtcNow().AddSeconds(30), traceId: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+        api.Enqueue("untraced", "{}", clock.GetUtcNow().AddSeconds(30), traceId: null);
+        var environment = new ConcurrentDictionary<string, string?>();
+        var seen = new ConcurrentQueue<(string, string?, string?)>();
+        var loop = new LambdaRuntimeLoop(api.Http, api.Address, (_, context) =>
+        {
+            seen.Enqueue((context.AwsRequestId, environment.GetValueOrDefault(LambdaRuntimeLoop.TraceIdVariable), context.TraceId));
+            return Task.FromResult("{}");
+        }, clock) { SetEnvironmentVariable = (name, value) => environment[name] = value };
+
+        using var stop = new CancellationTokenSource();
+        var running = loop.RunAsync(stop.Token);
+        await api.WaitForPostsAsync(2);
+        await stop.CancelAsync();
+        await running;
+
+        seen.ShouldBe([
+            ("traced", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
+            ("untraced", null, null),
+        ]);
+    }
+
+    private static class Failing
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        public static string Step()
+        {
+            try
+            {
+                return int.Parse("x", System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidOperationException("the ledger is unreadable", new FormatException("not a number", e));
+            }
+        }
+    }
+
+    /// <summary>A log target that counts writes and splits what it got into lines.</summary>
+    private sealed class CountingWriter : StringWriter
+    {
+        public int Writes { get; private set; }
+
+        public List<string> Lines => [.. ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+
+        public override void Write(string? value)
+        {
+            Writes++;
+            base.Write(value);
+        }
     }
 
     [Fact]
@@ -146,7 +317,8 @@ public class LambdaRuntimeLoopTests
     {
         public const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:validate";
 
-        private readonly Channel<(string Id, string Payload, DateTimeOffset Deadline)> invocations = Channel.CreateUnbounded<(string, string, DateTimeOffset)>();
+        private readonly Channel<(string Id, string Payload, DateTimeOffset Deadline, string? TraceId)> invocations = Channel.CreateUnbounded<(string, string, DateTimeOffset, string?)>();
+        private int nextRequests;
         private readonly Channel<Post> posts = Channel.CreateUnbounded<Post>();
         private LoopbackServer server = null!;
 
@@ -154,7 +326,11 @@ public class LambdaRuntimeLoopTests
 
         public HttpClient Http { get; } = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-        public static async Task<FakeRuntimeApi> StartAsync()
+        /// <summary>How many times GET /invocation/next was asked.</summary>
+        public int NextRequests => Volatile.Read(ref nextRequests);
+
+        /// <summary>Starts the API; <paramref name="reply"/> chooses the status and body of each POST (202 and none by default).</summary>
+        public static async Task<FakeRuntimeApi> StartAsync(Func<Post, (int Status, string Body)>? reply = null)
         {
             var api = new FakeRuntimeApi();
             api.server = await LoopbackServer.StartAsync(async http =>
@@ -162,19 +338,27 @@ public class LambdaRuntimeLoopTests
                 var path = http.Request.Path.Value ?? "";
                 if (HttpMethods.IsGet(http.Request.Method) && path == "/2018-06-01/runtime/invocation/next")
                 {
-                    var (id, payload, deadline) = await api.invocations.Reader.ReadAsync(http.RequestAborted);
+                    Interlocked.Increment(ref api.nextRequests);
+                    var (id, payload, deadline, traceId) = await api.invocations.Reader.ReadAsync(http.RequestAborted);
                     http.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = id;
                     http.Response.Headers["Lambda-Runtime-Deadline-Ms"] = deadline.ToUnixTimeMilliseconds().ToString();
                     http.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = FunctionArn;
-                    http.Response.Headers["Lambda-Runtime-Trace-Id"] = "Root=1-0-0";
+                    if (traceId is not null)
+                    {
+                        http.Response.Headers["Lambda-Runtime-Trace-Id"] = traceId;
+                    }
+
                     await http.Response.WriteAsync(payload);
                 }
                 else if (HttpMethods.IsPost(http.Request.Method) && path.StartsWith("/2018-06-01/runtime/", StringComparison.Ordinal))
                 {
                     using var reader = new StreamReader(http.Request.Body);
                     var body = await reader.ReadToEndAsync();
-                    await api.posts.Writer.WriteAsync(new Post(http.Request.Path, body, http.Request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault()));
-                    http.Response.StatusCode = 202;
+                    var post = new Post(http.Request.Path, body, http.Request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault());
+                    var (status, replyBody) = reply?.Invoke(post) ?? (202, "");
+                    http.Response.StatusCode = status;
+                    await http.Response.WriteAsync(replyBody);
+                    await api.posts.Writer.WriteAsync(post);
                 }
                 else
                 {
@@ -185,7 +369,8 @@ public class LambdaRuntimeLoopTests
             return api;
         }
 
-        public void Enqueue(string id, string payload, DateTimeOffset deadline) => invocations.Writer.TryWrite((id, payload, deadline));
+        public void Enqueue(string id, string payload, DateTimeOffset deadline, string? traceId = "Root=1-0-0") =>
+            invocations.Writer.TryWrite((id, payload, deadline, traceId));
 
         public async Task<List<Post>> WaitForPostsAsync(int count)
         {

@@ -23,8 +23,10 @@ internal sealed class InventorySimulator : IAsyncDisposable
     /// <summary>Starts the simulator on 127.0.0.1.</summary>
     /// <param name="thinkTime">How long each answer takes.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<InventorySimulator> StartAsync(TimeSpan thinkTime, CancellationToken cancellationToken)
+    /// <param name="clock">The clock the answers' <c>asOf</c> comes from (the inventory's own, never skewed). Defaults to the system clock.</param>
+    public static async Task<InventorySimulator> StartAsync(TimeSpan thinkTime, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         InventorySimulator? self = null;
         var server = await LocalHttpServer.StartAsync(
             async context =>
@@ -47,7 +49,7 @@ internal sealed class InventorySimulator : IAsyncDisposable
                 var available = Math.Abs(StringComparer.Ordinal.GetHashCode(id) % 50);
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(
-                    $$"""{"sku":"SKU-{{id}}","available":{{available.ToString(CultureInfo.InvariantCulture)}}}""",
+                    $$"""{"sku":"SKU-{{id}}","available":{{available.ToString(CultureInfo.InvariantCulture)}},"asOf":"{{clock.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}}"}""",
                     context.RequestAborted).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
