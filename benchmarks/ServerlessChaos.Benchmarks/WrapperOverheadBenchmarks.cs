@@ -6,7 +6,7 @@ namespace ServerlessChaos.Benchmarks;
 
 /// <summary>
 /// Per-invocation cost of the wrapper against the bare handler, settings cached (no fetch during the run):
-/// disarmed, not opted in, and armed with every fault type at rate 0.
+/// disarmed, not opted in, and armed with every fault type at rate 0; and the function reading the wrapper's clock.
 /// </summary>
 [MemoryDiagnoser]
 public class WrapperOverheadBenchmarks
@@ -19,6 +19,7 @@ public class WrapperOverheadBenchmarks
     private Func<WrapperBenchRequest, WrapperBenchContext, Task<WrapperBenchResponse>> _disarmed = null!;
     private Func<WrapperBenchRequest, WrapperBenchContext, Task<WrapperBenchResponse>> _armedRatesZero = null!;
     private Func<WrapperBenchRequest, WrapperBenchContext, Task<WrapperBenchResponse>> _statusInjected = null!;
+    private readonly ChaosWrapper _clockWrapper = new(null);
 
     [GlobalSetup]
     public void Setup()
@@ -34,7 +35,11 @@ public class WrapperOverheadBenchmarks
               {"type":"dependency","rate":0,"hosts":["*.amazonaws.com"],"fault":{"kind":"connection"}},
               {"type":"diskSpace","rate":0,"megabytes":1},
               {"type":"sqsBatchFailure","rate":0},
-              {"type":"timeout","rate":0}]}
+              {"type":"timeout","rate":0},
+              {"type":"clockSkew","rate":0,"offsetMs":60000},
+              {"type":"delayRecords","rate":0,"reportBatchItemFailures":true},
+              {"type":"duplicateRecords","rate":0},
+              {"type":"reorderRecords","rate":0}]}
             """));
         _statusInjected = Primed(new InMemorySettingsSource("""
             {"version":1,"enabled":true,"expiresAt":"2099-01-01T00:00:00Z","experimentId":"bench","faults":[
@@ -62,6 +67,13 @@ public class WrapperOverheadBenchmarks
 
     [Benchmark]
     public Task<WrapperBenchResponse> ArmedEveryRateZero() => _armedRatesZero(_request, _context);
+
+    /// <summary>The function reading the wrapper's clock while nothing skews it, next to reading the system clock itself.</summary>
+    [Benchmark]
+    public DateTimeOffset FunctionClockRead() => _clockWrapper.Time.GetUtcNow();
+
+    [Benchmark]
+    public DateTimeOffset SystemClockRead() => TimeProvider.System.GetUtcNow();
 
     /// <summary>A status-code fault at rate 1: the response is built and the log line and EMF record written (to a null writer).</summary>
     [Benchmark]

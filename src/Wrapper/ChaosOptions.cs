@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization.Metadata;
+
 namespace ServerlessChaos.Wrapper;
 
 /// <summary>How the wrapper reads settings, injects faults and reports them. Every member has a working default.</summary>
@@ -66,6 +68,16 @@ public sealed class ChaosOptions
     /// <summary>Function name for telemetry when the context has none.</summary>
     /// <value>Defaults to <c>AWS_LAMBDA_FUNCTION_NAME</c>.</value>
     public string? FunctionName { get; set; } = Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME");
+
+    /// <summary>
+    /// The System.Text.Json metadata of the function's event and result types: pass the same
+    /// <c>JsonSerializerContext</c> the function gives <c>SourceGeneratorLambdaJsonSerializer</c>. The wrapper reads
+    /// <c>match</c> paths and SQS message ids from typed events, and rewrites typed results, through it; this is what
+    /// makes nested members work under Native AOT.
+    /// </summary>
+    /// <value>Defaults to null: under the JIT the reflection-based resolver is used; under Native AOT, faults that need
+    /// to read a typed event or change a typed result are skipped, with one log line per settings version.</value>
+    public IJsonTypeInfoResolver? JsonTypeInfoResolver { get; set; }
 
     /// <summary>Folder the disk-space fault fills.</summary>
     /// <value>Defaults to <see cref="Path.GetTempPath"/> (<c>/tmp</c> on Lambda).</value>

@@ -15,8 +15,8 @@ public sealed partial class ChaosWrapper
     private static readonly string[] MessageIdPath = ["MessageId"];
     private static readonly TimeSpan LambdaMaxDuration = TimeSpan.FromMinutes(15);
 
-    private async Task<TResult> RefreshThenRunAsync<TEvent, [DynamicallyAccessedMembers(Shapes.Members)] TContext, TResult>(
-        TEvent input, TContext context, object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+    private async Task<TResult> RefreshThenRunAsync<TEvent, [DynamicallyAccessedMembers(ContextMembers)] TContext, TResult>(
+        TEvent input, TContext context, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
     {
         var snapshot = await CurrentOrRefreshedAsync().ConfigureAwait(false);
         if (snapshot is null || _clock.Now() >= snapshot.ArmedUntil)
@@ -24,10 +24,44 @@ public sealed partial class ChaosWrapper
             return await handler(input, context).ConfigureAwait(false);
         }
 
-        return await RunArmed(snapshot, input, context, eventRoot, handler, results).ConfigureAwait(false);
+        return await RunArmed(snapshot, input, context, ReadableEvent(input, snapshot.Settings), handler, results).ConfigureAwait(false);
     }
 
-    private async Task<Stream> RunStreamAsync<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
+    /// <summary>The event as JSON for conditions and SQS message ids, when the settings need it; logs once when it cannot be read.</summary>
+    private object? ReadableEvent<TEvent>(TEvent input, ChaosSettings settings)
+    {
+        if (!settings.NeedsEvent)
+        {
+            return null;
+        }
+
+        var root = _shapes.Readable(input, out var unreadable);
+        if (unreadable)
+        {
+            CannotApply(settings, "match", typeof(TEvent).FullName ?? typeof(TEvent).Name, NoMetadata);
+        }
+
+        return root;
+    }
+
+    private const string NoMetadata =
+        "there is no System.Text.Json metadata for it: set ChaosOptions.JsonTypeInfoResolver to the function's JsonSerializerContext (with this type in it)";
+
+    /// <summary>One log line per settings version and fault for a fault that cannot apply to this function's types.</summary>
+    private void CannotApply(ChaosSettings settings, string faultType, string shape, string reason)
+    {
+        if (_cannotApply.First(settings, faultType + "|" + shape))
+        {
+            Telemetry.Problem(
+                $"The {faultType} fault cannot apply to {shape}: {reason}; it is skipped while these settings last",
+                "wrapper");
+        }
+    }
+
+    private string WhyNot<TResult>(ResultAdapter<TResult> results, string needs) =>
+        results is TypedResultAdapter<TResult> && _shapes.TypeInfo<TResult>() is null ? NoMetadata : "it " + needs;
+
+    private async Task<Stream> RunStreamAsync<[DynamicallyAccessedMembers(ContextMembers)] TContext>(
         Stream input, TContext context, Func<Stream, TContext, Task<Stream>> handler)
     {
         var snapshot = await CurrentOrRefreshedAsync().ConfigureAwait(false);
@@ -78,7 +112,7 @@ public sealed partial class ChaosWrapper
         }
     }
 
-    private Task<TResult> RunArmed<TEvent, [DynamicallyAccessedMembers(Shapes.Members)] TContext, TResult>(
+    private Task<TResult> RunArmed<TEvent, [DynamicallyAccessedMembers(ContextMembers)] TContext, TResult>(
         CacheSnapshot snapshot, TEvent input, TContext context, object? eventRoot,
         Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
     {
@@ -158,7 +192,7 @@ public sealed partial class ChaosWrapper
         return true;
     }
 
-    private async Task<TResult> ExecuteAsync<TEvent, [DynamicallyAccessedMembers(Shapes.Members)] TContext, TResult>(
+    private async Task<TResult> ExecuteAsync<TEvent, [DynamicallyAccessedMembers(ContextMembers)] TContext, TResult>(
         ChaosSettings settings, uint fired, uint dryRuns, List<DependencyFaultSettings>? dependencies, TEvent input, TContext context,
         object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
     {
@@ -196,11 +230,17 @@ public sealed partial class ChaosWrapper
                         continue;
                     }
 
-                    if (faults[i] is StatusCodeFaultSettings { RunHandler: false } status
-                        && TryCreateStatus(results, status, Options.InjectedHeader, Describe(injected, status.Type), out response))
+                    if (faults[i] is StatusCodeFaultSettings { RunHandler: false } status)
                     {
-                        Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
-                        answered = true;
+                        if (TryCreateStatus(results, status, Options.InjectedHeader, Describe(injected, status.Type), out response))
+                        {
+                            Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
+                            answered = true;
+                        }
+                        else
+                        {
+                            CannotApply(settings, status.Type, results.Shape, WhyNot(results, "is not an HTTP response (no int statusCode); the handler runs instead"));
+                        }
                     }
                     else if (faults[i] is ExceptionFaultSettings exception)
                     {
@@ -321,10 +361,10 @@ public sealed partial class ChaosWrapper
                 return null;
             }
 
-            events = BatchHandOvers.For<TEvent>().Prepare(input, plan);
+            events = BatchHandOvers.For<TEvent>(_shapes).Prepare(input, plan);
             if (events is null)
             {
-                Telemetry.Problem("The event-source faults could not rewrite this event's Records (a fixed-size or read-only list); the handler gets the batch as delivered", "wrapper");
+                Telemetry.Problem("The event-source faults could not rewrite this event's Records (no System.Text.Json metadata for the event type: set ChaosOptions.JsonTypeInfoResolver); the handler gets the batch as delivered", "wrapper");
                 return null;
             }
 
@@ -354,14 +394,14 @@ public sealed partial class ChaosWrapper
                 if (first.Count > 0)
                 {
                     // A record either delivery failed must come back: the source sees one response for both.
-                    result = results.AddBatchItemFailures(result, first);
+                    results.TryAddBatchItemFailures(result, first, out result);
                 }
             }
         }
 
         if (plan.Delayed.Count > 0)
         {
-            result = results.AddBatchItemFailures(result, plan.Delayed);
+            results.TryAddBatchItemFailures(result, plan.Delayed, out result);
             var reported = new HashSet<string>(results.BatchItemFailures(ref result), StringComparer.Ordinal);
             if (!plan.Delayed.All(reported.Contains))
             {
@@ -471,10 +511,17 @@ public sealed partial class ChaosWrapper
             {
                 if (status.RunHandler)
                 {
-                    result = results.ApplyStatus(result, status, header, Describe(injected, status.Type));
-                    Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
-                    injected.Add(status.Type);
-                    tagged = true;
+                    if (results.TryApplyStatus(result, status, header, Describe(injected, status.Type), out result))
+                    {
+                        Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
+                        injected.Add(status.Type);
+                        tagged = true;
+                    }
+                    else
+                    {
+                        CannotApply(settings, status.Type, results.Shape, WhyNot(results, "is not an HTTP response (no int statusCode), or the handler returned null"));
+                    }
+
                     break;
                 }
             }
@@ -487,11 +534,19 @@ public sealed partial class ChaosWrapper
             foreach (var sqs in Fired<SqsBatchFailureFaultSettings>(settings.Faults, fired))
             {
                 var ids = ChooseMessages(eventRoot, sqs.Share);
-                if (ids.Count > 0)
+                if (ids.Count == 0)
                 {
-                    result = results.AddBatchItemFailures(result, ids);
+                    continue;
+                }
+
+                if (results.TryAddBatchItemFailures(result, ids, out result))
+                {
                     Telemetry.FaultInjected(sqs.Type, identity, json => json.WriteNumber("failedItems", ids.Count));
                     injected.Add(sqs.Type);
+                }
+                else
+                {
+                    CannotApply(settings, sqs.Type, results.Shape, WhyNot(results, "has no batchItemFailures list (return SQSBatchResponse)"));
                 }
             }
 

@@ -15,8 +15,13 @@ namespace ServerlessChaos.Wrapper;
 /// </summary>
 public sealed partial class ChaosWrapper
 {
+    /// <summary>What the wrapper reads from a Lambda context (<c>RemainingTime</c>, <c>AwsRequestId</c>, <c>FunctionName</c>), for the trimmer.</summary>
+    private const DynamicallyAccessedMemberTypes ContextMembers = DynamicallyAccessedMemberTypes.PublicProperties;
+
     private readonly SettingsCache? _cache;
     private readonly ChaosClock _clock;
+    private readonly JsonShapes _shapes;
+    private readonly OncePerSettings _cannotApply = new();
     private readonly FunctionClock _functionClock;
 
     /// <summary>Creates a wrapper reading settings from <paramref name="source"/>; null means "not opted in" (no chaos, ever).</summary>
@@ -26,6 +31,7 @@ public sealed partial class ChaosWrapper
         _clock = new ChaosClock(Options.TimeProvider);
         _functionClock = new FunctionClock(Options.TimeProvider);
         Telemetry = new ChaosTelemetry(Options.LogWriter, Options.TimeProvider);
+        _shapes = new JsonShapes(Options.JsonTypeInfoResolver);
         _cache = source is null ? null : new SettingsCache(source, Options, Telemetry, _clock);
     }
 
@@ -46,9 +52,9 @@ public sealed partial class ChaosWrapper
 
     /// <summary>Decorates an async handler. The result type is read by shape (HTTP responses, SQS batch responses).</summary>
     public Func<TEvent, TContext, Task<TResult>> Decorate<
-        [DynamicallyAccessedMembers(Shapes.Members)] TEvent,
-        [DynamicallyAccessedMembers(Shapes.Members)] TContext,
-        [DynamicallyAccessedMembers(Shapes.Result)] TResult>(Func<TEvent, TContext, Task<TResult>> handler)
+        TEvent,
+        [DynamicallyAccessedMembers(ContextMembers)] TContext,
+        TResult>(Func<TEvent, TContext, Task<TResult>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
         return (input, context) => InvokeAsync(input, context, handler);
@@ -56,15 +62,15 @@ public sealed partial class ChaosWrapper
 
     /// <summary>Decorates an async handler that returns no value.</summary>
     public Func<TEvent, TContext, Task> Decorate<
-        [DynamicallyAccessedMembers(Shapes.Members)] TEvent,
-        [DynamicallyAccessedMembers(Shapes.Members)] TContext>(Func<TEvent, TContext, Task> handler)
+        TEvent,
+        [DynamicallyAccessedMembers(ContextMembers)] TContext>(Func<TEvent, TContext, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
         return (input, context) => InvokeAsync(input, context, handler);
     }
 
     /// <summary>Decorates a Stream-in/Stream-out handler; the event and result are read and edited as JSON when a fault needs it.</summary>
-    public Func<Stream, TContext, Task<Stream>> DecorateStream<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
+    public Func<Stream, TContext, Task<Stream>> DecorateStream<[DynamicallyAccessedMembers(ContextMembers)] TContext>(
         Func<Stream, TContext, Task<Stream>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -73,9 +79,9 @@ public sealed partial class ChaosWrapper
 
     /// <summary>Runs <paramref name="handler"/> once for this invocation, with faults as the settings say (inline use).</summary>
     public Task<TResult> InvokeAsync<
-        [DynamicallyAccessedMembers(Shapes.Members)] TEvent,
-        [DynamicallyAccessedMembers(Shapes.Members)] TContext,
-        [DynamicallyAccessedMembers(Shapes.Result)] TResult>(TEvent input, TContext context, Func<TEvent, TContext, Task<TResult>> handler)
+        TEvent,
+        [DynamicallyAccessedMembers(ContextMembers)] TContext,
+        TResult>(TEvent input, TContext context, Func<TEvent, TContext, Task<TResult>> handler)
     {
         var cache = _cache;
         if (cache is null)
@@ -89,16 +95,16 @@ public sealed partial class ChaosWrapper
         {
             return now >= snapshot.ArmedUntil
                 ? handler(input, context)
-                : RunArmed(snapshot, input, context, input, handler, ObjectResultAdapter<TResult>.Instance);
+                : RunArmed(snapshot, input, context, ReadableEvent(input, snapshot.Settings), handler, _shapes.Results<TResult>());
         }
 
-        return RefreshThenRunAsync(input, context, input, handler, ObjectResultAdapter<TResult>.Instance);
+        return RefreshThenRunAsync(input, context, handler, _shapes.Results<TResult>());
     }
 
     /// <summary>Runs a handler that returns no value once for this invocation, with faults as the settings say.</summary>
     public Task InvokeAsync<
-        [DynamicallyAccessedMembers(Shapes.Members)] TEvent,
-        [DynamicallyAccessedMembers(Shapes.Members)] TContext>(TEvent input, TContext context, Func<TEvent, TContext, Task> handler)
+        TEvent,
+        [DynamicallyAccessedMembers(ContextMembers)] TContext>(TEvent input, TContext context, Func<TEvent, TContext, Task> handler)
     {
         var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : _cache.Current;
         var now = _clock.Now();
@@ -107,7 +113,7 @@ public sealed partial class ChaosWrapper
             return handler(input, context);
         }
 
-        return RefreshThenRunAsync(input, context, input, async (e, c) =>
+        return RefreshThenRunAsync(input, context, async (e, c) =>
         {
             await handler(e, c).ConfigureAwait(false);
             return default(NoResult);
@@ -115,7 +121,7 @@ public sealed partial class ChaosWrapper
     }
 
     /// <summary>Runs a Stream-in/Stream-out handler once for this invocation, with faults as the settings say.</summary>
-    public Task<Stream> InvokeStreamAsync<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
+    public Task<Stream> InvokeStreamAsync<[DynamicallyAccessedMembers(ContextMembers)] TContext>(
         Stream input, TContext context, Func<Stream, TContext, Task<Stream>> handler)
     {
         var snapshot = _cache is null ? CacheSnapshot.NotOptedIn : _cache.Current;

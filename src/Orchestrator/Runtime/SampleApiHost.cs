@@ -26,7 +26,7 @@ public static class SampleApiHost
     {
         ArgumentNullException.ThrowIfNull(environment);
         var functionName = environment("AWS_LAMBDA_FUNCTION_NAME");
-        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = time, FunctionName = functionName }, environment);
+        var wrapper = ChaosWrapper.FromEnvironment(new ChaosOptions { TimeProvider = time, FunctionName = functionName, JsonTypeInfoResolver = SampleApiJsonContext.Default }, environment);
 
         // Lives as long as the process, like any Lambda handler's clients.
         var function = SampleApiFunction.Create(wrapper, environment(SampleApiFunction.InventoryUrlVariable));

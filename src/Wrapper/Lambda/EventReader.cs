@@ -1,23 +1,18 @@
 using System.Collections;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ServerlessChaos.Wrapper.Lambda;
 
 /// <summary>
-/// Reads a dot-separated path out of an event of any shape: the real Amazon.Lambda event classes (by member name,
-/// case-insensitive), dictionaries (headers), lists (by index), and JSON (<see cref="JsonElement"/>, <see cref="JsonNode"/>).
-/// A member that is absent, null or trimmed away reads as absent, which means "no match" — never an error.
+/// Reads a dot-separated path out of an event: JSON (<see cref="JsonElement"/>, <see cref="JsonNode"/>; typed events
+/// arrive as their JSON, see <see cref="JsonShapes.Readable{TEvent}"/>), dictionaries (headers) and lists (by index).
+/// Names match case-insensitively unless asked otherwise. A member that is absent or null reads as absent, which means
+/// "no match" — never an error.
 /// </summary>
 internal static class EventReader
 {
-    private const string TrimJustification =
-        "Event members are read by name from the object's runtime type; a member the trimmer removed reads as absent, " +
-        "so the fault simply does not match. The function's own code and serializer keep the members it uses.";
-
     /// <summary>The text at the path; <paramref name="exactCase"/>: names must match exactly (a typed member by its camelCase JSON name too).</summary>
     public static string? ReadText(object? root, string[] segments, bool exactCase = false)
     {
@@ -102,7 +97,7 @@ internal static class EventReader
             case IList list:
                 return TryIndex(segment, list.Count, out var index) ? list[index] : null;
             default:
-                return ReadMember(current, segment, exactCase);
+                return null;
         }
     }
 
@@ -117,6 +112,15 @@ internal static class EventReader
 
             if (exactCase)
             {
+                // Exact case: the name itself, or a typed member's C# name written as camelCase (RequestContext for requestContext).
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (segment.Length > 0 && property.Name.Length == segment.Length && char.ToLowerInvariant(property.Name[0]) == segment[0] && property.Name.AsSpan(1).SequenceEqual(segment.AsSpan(1)))
+                    {
+                        return property.Value;
+                    }
+                }
+
                 return null;
             }
 
@@ -154,29 +158,4 @@ internal static class EventReader
 
     private static bool TryIndex(string segment, int count, out int index) =>
         int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out index) && index < count;
-
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimJustification)]
-    private static object? ReadMember(object current, string name, bool exactCase)
-    {
-        var property = current.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-        if (property is null || property.GetIndexParameters().Length > 0)
-        {
-            return null;
-        }
-
-        // Exact case: the C# name or its camelCase JSON name (requestContext for RequestContext), nothing else.
-        if (exactCase && property.Name != name && string.Concat(property.Name[..1].ToLowerInvariant(), property.Name.AsSpan(1)) != name)
-        {
-            return null;
-        }
-
-        try
-        {
-            return property.GetValue(current);
-        }
-        catch (Exception)
-        {
-            return null;
-        }
-    }
 }

@@ -5,187 +5,116 @@ using ServerlessChaos.Wrapper.Faults;
 namespace ServerlessChaos.Wrapper.Lambda;
 
 /// <summary>
-/// Stream-in/Stream-out handlers: the result is the JSON Lambda returns, edited as JSON (HTTP responses by their
-/// lowercase wire names <c>statusCode</c>, <c>headers</c>, <c>body</c>; SQS <c>batchItemFailures</c>).
+/// Stream-in/Stream-out handlers: the result is the JSON Lambda returns, edited with <see cref="JsonResponse"/>
+/// (HTTP responses by their wire names <c>statusCode</c>, <c>headers</c>, <c>body</c>; SQS <c>batchItemFailures</c>).
 /// </summary>
 internal sealed class StreamResultAdapter : ResultAdapter<Stream>
 {
     public static StreamResultAdapter Instance { get; } = new();
 
+    public override string Shape => "Stream";
+
     public override bool TryCreateStatus(StatusCodeFaultSettings fault, string? header, string headerValue, out Stream result)
     {
-        var response = new JsonObject
-        {
-            ["statusCode"] = fault.StatusCode,
-            ["headers"] = new JsonObject(),
-            ["body"] = fault.Body ?? StatusCodeFaultSettings.DefaultBody,
-            ["isBase64Encoded"] = false,
-        };
-        ApplyStatus(response, fault, header, headerValue);
+        var response = new JsonObject { ["statusCode"] = fault.StatusCode };
+        JsonResponse.Answer(response, fault, header, headerValue);
         result = ToStream(response);
         return true;
     }
 
-    public override Stream ApplyStatus(Stream result, StatusCodeFaultSettings fault, string? header, string headerValue)
-    {
-        var (node, original) = Read(result);
-        if (node is not JsonObject response)
+    public override bool TryApplyStatus(Stream result, StatusCodeFaultSettings fault, string? header, string headerValue, out Stream changed) =>
+        TryEdit(result, node =>
         {
-            return original;
-        }
+            if (node is not JsonObject response)
+            {
+                return false;
+            }
 
-        ApplyStatus(response, fault, header, headerValue);
-        return ToStream(response);
-    }
-
-    public override bool TryRewriteBody(Stream result, Func<string?, string?> rewrite, out Stream changed)
-    {
-        var (node, original) = Read(result);
-        changed = original;
-        if (node is not JsonObject response || !response.ContainsKey("statusCode"))
-        {
-            return false;
-        }
-
-        var body = response["body"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-        response["body"] = rewrite(body);
-        changed = ToStream(response);
-        return true;
-    }
+            JsonResponse.ApplyStatus(response, fault, header, headerValue);
+            return true;
+        }, out changed);
 
     public override Stream TagHeader(Stream result, string header, string headerValue)
     {
-        var (node, original) = Read(result);
-        if (node is not JsonObject response || !response.ContainsKey("statusCode"))
+        TryEdit(result, node =>
         {
-            return original;
-        }
+            if (!JsonResponse.IsHttp(node))
+            {
+                return false;
+            }
 
-        SetHeader(response, header, headerValue);
-        return ToStream(response);
+            JsonResponse.SetHeader((JsonObject)node!, header, headerValue);
+            return true;
+        }, out var changed);
+        return changed;
     }
 
-    public override Stream AddBatchItemFailures(Stream result, IReadOnlyList<string> messageIds)
-    {
-        var (node, original) = Read(result);
-        var response = node as JsonObject;
-        if (response is null)
+    public override bool TryAddBatchItemFailures(Stream result, IReadOnlyList<string> messageIds, out Stream changed) =>
+        TryEdit(result, node => JsonResponse.AddBatchItemFailures(node ?? new JsonObject(), messageIds), out changed, emptyIsObject: true);
+
+    public override bool TryRewriteBody(Stream result, Func<string?, string?> rewrite, out Stream changed) =>
+        TryEdit(result, node =>
         {
-            if (node is not null)
+            if (!JsonResponse.IsHttp(node))
             {
-                return original;
+                return false;
             }
 
-            response = new JsonObject();
-        }
-
-        if (response["batchItemFailures"] is not JsonArray failures)
-        {
-            failures = new JsonArray();
-            response["batchItemFailures"] = failures;
-        }
-
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in failures)
-        {
-            if (item?["itemIdentifier"]?.GetValueKind() == JsonValueKind.String)
-            {
-                existing.Add(item["itemIdentifier"]!.GetValue<string>());
-            }
-        }
-
-        foreach (var id in messageIds)
-        {
-            if (existing.Add(id))
-            {
-                failures.Add(new JsonObject { ["itemIdentifier"] = id });
-            }
-        }
-
-        return ToStream(response);
-    }
+            JsonResponse.RewriteBody((JsonObject)node!, rewrite);
+            return true;
+        }, out changed);
 
     public override bool CanReportBatchItemFailures => true;
 
     public override IReadOnlyList<string> BatchItemFailures(ref Stream result)
     {
-        var (node, original) = Read(result);
-        result = original;
         var ids = new List<string>();
-        if (node is JsonObject { } response && response["batchItemFailures"] is JsonArray failures)
+        TryEdit(result, node =>
         {
-            foreach (var item in failures)
+            if (node is not null)
             {
-                if (item?["itemIdentifier"]?.GetValueKind() == JsonValueKind.String)
-                {
-                    ids.Add(item["itemIdentifier"]!.GetValue<string>());
-                }
+                ids.AddRange(JsonResponse.BatchItemFailures(node));
             }
-        }
 
+            return false;
+        }, out result);
         return ids;
     }
 
-    private static void ApplyStatus(JsonObject response, StatusCodeFaultSettings fault, string? header, string headerValue)
+    /// <summary>
+    /// Reads the handler's output as JSON and lets <paramref name="edit"/> change it; <paramref name="changed"/> is the
+    /// edited JSON, or the original bytes rewound when the output is not JSON or the edit declined.
+    /// </summary>
+    private static bool TryEdit(Stream? result, Func<JsonNode?, bool> edit, out Stream changed, bool emptyIsObject = false)
     {
-        response["statusCode"] = fault.StatusCode;
-        if (fault.Body is not null)
-        {
-            response["body"] = fault.Body;
-            response["isBase64Encoded"] = false;
-        }
-
-        foreach (var pair in fault.Headers)
-        {
-            SetHeader(response, pair.Key, pair.Value);
-        }
-
-        if (!string.IsNullOrEmpty(header))
-        {
-            SetHeader(response, header, headerValue);
-        }
-    }
-
-    private static void SetHeader(JsonObject response, string name, string value)
-    {
-        if (response["headers"] is not JsonObject headers)
-        {
-            headers = new JsonObject();
-            response["headers"] = headers;
-        }
-
-        headers[name] = value;
-        if (response["multiValueHeaders"] is JsonObject multi)
-        {
-            multi[name] = new JsonArray(value);
-        }
-    }
-
-    /// <summary>Reads the handler's output; returns the parsed JSON (null when empty or not JSON) and a rewound copy.</summary>
-    private static (JsonNode? Node, Stream Original) Read(Stream? result)
-    {
-        if (result is null)
-        {
-            return (null, new MemoryStream());
-        }
-
         var buffer = new MemoryStream();
-        result.CopyTo(buffer);
+        result?.CopyTo(buffer);
         buffer.Position = 0;
+        changed = buffer;
+        JsonNode? node;
         try
         {
-            return (buffer.Length == 0 ? null : JsonNode.Parse(buffer), Rewind(buffer));
+            node = buffer.Length == 0 ? null : JsonNode.Parse(buffer);
         }
         catch (JsonException)
         {
-            return (JsonValue.Create("not json"), Rewind(buffer));
+            buffer.Position = 0;
+            return false;
         }
-    }
 
-    private static MemoryStream Rewind(MemoryStream stream)
-    {
-        stream.Position = 0;
-        return stream;
+        buffer.Position = 0;
+        if (node is null && emptyIsObject)
+        {
+            node = new JsonObject();
+        }
+
+        if (!edit(node) || node is null)
+        {
+            return false;
+        }
+
+        changed = ToStream(node);
+        return true;
     }
 
     private static MemoryStream ToStream(JsonNode node)

@@ -43,6 +43,7 @@ internal sealed class SettingsCache
     private Task? _inflight;
     private int _failures;
     private string? _lastReportedInvalid;
+    private (string? Version, ChaosSettings Settings)? _parsed;
 
     private readonly ChaosClock _clock;
 
@@ -133,12 +134,19 @@ internal sealed class SettingsCache
         var stamp = _clock.Now();
         var halted = HaltValue.IsHalted(document.Halt);
         var settings = ChaosSettings.Disarmed;
-        if (document.Settings is not null)
+        var version = document.Version ?? document.Settings;
+        if (document.Settings is not null && _parsed is { } parsedBefore && string.Equals(parsedBefore.Version, version, StringComparison.Ordinal))
+        {
+            // The same version as last read: the same instance, so "once per settings version" log lines stay once.
+            settings = parsedBefore.Settings;
+        }
+        else if (document.Settings is not null)
         {
             var parsed = ChaosSettings.Parse(document.Settings);
             if (parsed.Settings is not null)
             {
                 settings = parsed.Settings;
+                _parsed = (version, settings);
                 if (parsed.Warnings.Count > 0)
                 {
                     ReportInvalidOnce(document, parsed.Warnings, "Part of the chaos settings is invalid and skipped; the rest is in force");

@@ -1,5 +1,5 @@
-using System.Collections;
 using System.Text.Json;
+using ServerlessChaos.Wrapper.Lambda;
 
 namespace ServerlessChaos.Wrapper.Faults;
 
@@ -13,42 +13,38 @@ internal abstract class BatchHandOver<TEvent>
     public abstract Func<TEvent>? Prepare(TEvent input, BatchPlan plan);
 }
 
-/// <summary>The hand-over for an event type: Stream-in handlers edit JSON, every other type its <c>Records</c> list.</summary>
+/// <summary>The hand-over for an event type: Stream-in handlers edit JSON, typed events are rewritten through their JSON metadata.</summary>
 internal static class BatchHandOvers
 {
-    public static BatchHandOver<TEvent> For<TEvent>() => Cache<TEvent>.Instance;
-
-    private static class Cache<TEvent>
-    {
-        public static readonly BatchHandOver<TEvent> Instance = typeof(TEvent) == typeof(Stream)
-            ? (BatchHandOver<TEvent>)(object)StreamBatchHandOver.Instance
-            : ObjectBatchHandOver<TEvent>.Instance;
-    }
+    public static BatchHandOver<TEvent> For<TEvent>(JsonShapes shapes) => typeof(TEvent) == typeof(Stream)
+        ? (BatchHandOver<TEvent>)(object)StreamBatchHandOver.Instance
+        : new TypedBatchHandOver<TEvent>(shapes);
 }
 
-/// <summary>Typed events (<c>SQSEvent</c>, <c>KinesisEvent</c>, <c>DynamoDBEvent</c>): their <c>Records</c> list is rewritten in place.</summary>
-internal sealed class ObjectBatchHandOver<TEvent> : BatchHandOver<TEvent>
+/// <summary>
+/// Typed events (<c>SQSEvent</c>, <c>KinesisEvent</c>, <c>DynamoDBEvent</c>): a new event with its <c>Records</c> in the
+/// planned order, made through the function's JSON metadata (<see cref="JsonShapes"/>), so it works under Native AOT.
+/// </summary>
+internal sealed class TypedBatchHandOver<TEvent> : BatchHandOver<TEvent>
 {
-    public static ObjectBatchHandOver<TEvent> Instance { get; } = new();
+    private readonly JsonShapes _shapes;
+
+    public TypedBatchHandOver(JsonShapes shapes) => _shapes = shapes;
 
     public override Func<TEvent>? Prepare(TEvent input, BatchPlan plan)
     {
-        if (plan.Rewrites)
+        if (!plan.Rewrites)
         {
-            // Lambda deserializes a fresh event for every invocation, so editing its list touches nothing else.
-            if (plan.Batch.Records is not IList list || list.IsReadOnly || list.IsFixedSize)
-            {
-                return null;
-            }
-
-            list.Clear();
-            foreach (var position in plan.Order)
-            {
-                list.Add(plan.Batch.Items[position]);
-            }
+            return () => input;
         }
 
-        return () => input;
+        // The records as planned: positions index the event's Records as read (the same JSON the metadata writes).
+        if (!_shapes.TryRewrite(input, json => EventRecords.Rewrite(json, records => plan.Order.Select(position => records[position])), out var rewritten))
+        {
+            return null;
+        }
+
+        return () => rewritten;
     }
 }
 
