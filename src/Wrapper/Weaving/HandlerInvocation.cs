@@ -67,15 +67,15 @@ internal static class HandlerInvocation
     private static MethodInfo Method(string name) => typeof(HandlerInvocation).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private static object? RunTaskOf<
-        [DynamicallyAccessedMembers(Shapes.Members)] TContext,
-        [DynamicallyAccessedMembers(Shapes.Result)] TResult>(ChaosWrapper wrapper, Func<object[], object> target, object[] arguments) =>
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TContext,
+        TResult>(ChaosWrapper wrapper, Func<object[], object> target, object[] arguments) =>
         wrapper.InvokeAsync<object?, TContext, TResult>(Event(arguments), Context<TContext>(arguments), (input, _) =>
         {
             WithEvent(arguments, input);
             return (Task<TResult>)target(arguments)!;
         });
 
-    private static object? RunTask<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
+    private static object? RunTask<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TContext>(
         ChaosWrapper wrapper, Func<object[], object> target, object[] arguments) =>
         wrapper.InvokeAsync<object?, TContext>(Event(arguments), Context<TContext>(arguments), (input, _) =>
         {
@@ -83,7 +83,7 @@ internal static class HandlerInvocation
             return (Task)target(arguments)!;
         });
 
-    private static object? RunStream<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
+    private static object? RunStream<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TContext>(
         ChaosWrapper wrapper, Func<object[], object> target, object[] arguments) =>
         wrapper.InvokeStreamAsync((Stream)arguments[0]!, Context<TContext>(arguments), (input, _) =>
         {
@@ -92,7 +92,7 @@ internal static class HandlerInvocation
         });
 
     // Synchronous handlers block on the wrapper as the Lambda runtime blocks on them (no synchronization context there).
-    private static object? RunVoid<[DynamicallyAccessedMembers(Shapes.Members)] TContext>(
+    private static object? RunVoid<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TContext>(
         ChaosWrapper wrapper, Func<object[], object> target, object[] arguments)
     {
         wrapper.InvokeAsync<object?, TContext>(Event(arguments), Context<TContext>(arguments), (input, _) =>
@@ -105,8 +105,8 @@ internal static class HandlerInvocation
     }
 
     private static object? RunSync<
-        [DynamicallyAccessedMembers(Shapes.Members)] TContext,
-        [DynamicallyAccessedMembers(Shapes.Result)] TResult>(ChaosWrapper wrapper, Func<object[], object> target, object[] arguments) =>
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TContext,
+        TResult>(ChaosWrapper wrapper, Func<object[], object> target, object[] arguments) =>
         wrapper.InvokeAsync<object?, TContext, TResult>(Event(arguments), Context<TContext>(arguments), (input, _) =>
         {
             WithEvent(arguments, input);
