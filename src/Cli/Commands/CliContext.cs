@@ -10,6 +10,18 @@ namespace ServerlessChaos.Cli.Commands;
 /// <summary>What the commands need from the outside world; tests give their own.</summary>
 internal sealed class CliContext
 {
+    /// <summary>
+    /// By default every AWS call of a command signs in once, the way the AWS CLI does (the SDK's default
+    /// credential chain and region), whether it goes through the SDK or the project's signed clients.
+    /// </summary>
+    public CliContext()
+    {
+        var aws = new Lazy<AwsAccess>(AwsAccess.FromEnvironment);
+        AwsOptions = () => aws.Value.SignedClientOptions();
+        Backends = options => BackendsFactory.ForAws(aws.Value, options, Clock);
+        Executions = () => new StepFunctionsExecutionControl(new StepFunctionsClient(AwsOptions()));
+    }
+
     /// <summary>Where results go.</summary>
     public required TextWriter Out { get; init; }
 
@@ -25,17 +37,17 @@ internal sealed class CliContext
     /// <summary>The directory relative paths are resolved against.</summary>
     public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
 
-    /// <summary>How the AWS clients reach AWS: the standard environment unless a test says otherwise.</summary>
-    public Func<AwsClientOptions> AwsOptions { get; init; } = () => AwsClientOptions.FromEnvironment();
+    /// <summary>How the project's signed clients (Step Functions, FIS) reach AWS; tests give their own endpoint.</summary>
+    public Func<AwsClientOptions> AwsOptions { get; init; }
 
     /// <summary>
     /// The control plane's backends for the operator commands: the same ones the control functions use (on AWS:
     /// the SDK's credentials and clients). Tests give their own.
     /// </summary>
-    public Func<ControlPlaneOptions, ControlPlaneBackends> Backends { get; init; } = options => BackendsFactory.ForAws(AwsAccess.FromEnvironment(), options, TimeProvider.System);
+    public Func<ControlPlaneOptions, ControlPlaneBackends> Backends { get; init; }
 
     /// <summary>How the operator commands reach the state machine's executions.</summary>
-    public Func<IExecutionControl> Executions { get; init; } = () => new StepFunctionsExecutionControl(new StepFunctionsClient(AwsAccess.FromEnvironment().SignedClientOptions()));
+    public Func<IExecutionControl> Executions { get; init; }
 
     /// <summary>The operator over the backends for these names.</summary>
     public ChaosOperator Operator(ControlPlaneOptions options) => new(Backends(options), options, Clock, Executions());

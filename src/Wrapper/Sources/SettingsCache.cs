@@ -63,7 +63,7 @@ internal sealed class SettingsCache
     public ValueTask<CacheSnapshot?> RefreshAsync()
     {
         Task task;
-        bool startedHere;
+        TaskCompletionSource? read = null;
         lock (_gate)
         {
             var current = _current;
@@ -72,13 +72,20 @@ internal sealed class SettingsCache
                 return new ValueTask<CacheSnapshot?>(current);
             }
 
-            startedHere = _inflight is null || _inflight.IsCompleted;
-            if (startedHere)
+            if (_inflight is null || _inflight.IsCompleted)
             {
-                _inflight = FetchAndStoreAsync();
+                read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _inflight = read.Task;
             }
 
             task = _inflight!;
+        }
+
+        var startedHere = read is not null;
+        if (read is not null)
+        {
+            // Started outside the lock: a source that runs synchronously (or slowly) never blocks other invocations on it.
+            _ = FetchThenSignalAsync(read);
         }
 
         if (task.IsCompleted || (!startedHere && _current is not null))
@@ -102,6 +109,15 @@ internal sealed class SettingsCache
         }
 
         return _current;
+    }
+
+    /// <summary>Whether the calling thread holds the cache's lock (for tests of "never read inside the lock").</summary>
+    internal bool LockHeldByCurrentThread => Monitor.IsEntered(_gate);
+
+    private async Task FetchThenSignalAsync(TaskCompletionSource read)
+    {
+        await FetchAndStoreAsync().ConfigureAwait(false);
+        read.SetResult();
     }
 
     private async Task FetchAndStoreAsync()

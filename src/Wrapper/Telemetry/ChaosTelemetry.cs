@@ -84,7 +84,12 @@ internal sealed class ChaosTelemetry
             json.WriteString("RequestId", who.RequestId);
             json.WriteNumber(metric, 1);
         });
-        Write(log + "\n" + emf);
+        // Two writes: Lambda ships each write as one log event, and CloudWatch extracts EMF only from an event that is one EMF document.
+        lock (_gate)
+        {
+            Write(log);
+            Write(emf);
+        }
     }
 
     /// <summary>A wrapper-internal problem: chaos is off for now, the function runs normally.</summary>

@@ -159,3 +159,36 @@ public class SettingsCacheTests
         public ValueTask<SettingsDocument> FetchAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("store down");
     }
 }
+
+public sealed class SettingsCacheLockTests
+{
+    /// <summary>A source that completes synchronously and notes whether the cache's lock was held while it ran.</summary>
+    private sealed class LockProbeSource : IChaosSettingsSource
+    {
+        public SettingsCache? Cache { get; set; }
+
+        public bool? LockHeld { get; private set; }
+
+        public string Description => "probe";
+
+        public ValueTask<SettingsDocument> FetchAsync(CancellationToken cancellationToken)
+        {
+            LockHeld = Cache!.LockHeldByCurrentThread;
+            return ValueTask.FromResult(new SettingsDocument(Documents.Disarmed, null));
+        }
+    }
+
+    [Fact]
+    public async Task The_settings_read_never_starts_inside_the_caches_lock()
+    {
+        var source = new LockProbeSource();
+        var options = new ChaosOptions { TimeProvider = new ServerlessChaos.Testing.ManualTimeProvider(), LogWriter = TextWriter.Null };
+        var cache = new SettingsCache(source, options, new ServerlessChaos.Wrapper.Telemetry.ChaosTelemetry(TextWriter.Null, options.TimeProvider), new ChaosClock(options.TimeProvider));
+        source.Cache = cache;
+
+        var snapshot = await cache.RefreshAsync();
+
+        source.LockHeld.ShouldBe(false);
+        snapshot.ShouldNotBeNull();
+    }
+}
