@@ -34,10 +34,26 @@ public sealed partial class ChaosWrapper
     /// <summary>Prefix of function settings parameters: the parameter is this prefix plus the function name.</summary>
     public const string FunctionParameterPrefix = ChaosConventions.ParameterPrefix;
 
-    private static readonly Lazy<ChaosWrapper> SharedWrapper = new(() => FromEnvironment());
+    private static readonly object SharedLock = new();
+    private static ChaosWrapper? _shared;
 
-    /// <summary>The process-wide wrapper built by <see cref="FromEnvironment"/> on first use.</summary>
-    public static ChaosWrapper Shared => SharedWrapper.Value;
+    /// <summary>
+    /// The process-wide wrapper: the one <c>[ChaosInjection]</c> handlers use. Built by <see cref="FromEnvironment"/> on
+    /// first use; set it once at start-up (before the first invocation) to use your own options or source.
+    /// </summary>
+    public static ChaosWrapper Shared
+    {
+        get => Volatile.Read(ref _shared) ?? InitializeShared();
+        set => Volatile.Write(ref _shared, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    private static ChaosWrapper InitializeShared()
+    {
+        lock (SharedLock)
+        {
+            return _shared ??= FromEnvironment();
+        }
+    }
 
     /// <summary>
     /// Builds a wrapper from the environment. Nothing is ever injected unless the function opted in by naming its
