@@ -84,11 +84,14 @@ public sealed partial class NativeAotFunctionTests(AotPublishFixture fixture) : 
     [Fact]
     public async Task A_match_on_an_sqs_record_inside_the_records_list_matches()
     {
-        var settings = RuntimeApiRun.Armed("""{"type":"exception","rate":1,"exceptionType":"TimeoutException","message":"injected","match":{"path":"Records.0.messageId","op":"eq","value":"m1"}}""");
+        static string When(string messageId) => RuntimeApiRun.Armed($$$"""{"type":"exception","rate":1,"exceptionType":"TimeoutException","message":"injected","match":{"path":"Records.0.messageId","op":"eq","value":"{{{messageId}}}"}}""");
 
-        var run = await Run("sqs", settings, null, SqsBatch(2));
+        var hit = await Run("sqs", When("m1"), null, SqsBatch(2));
+        var miss = await Run("sqs", When("m2"), null, SqsBatch(2));
 
-        run.Outcomes.Single().IsError.ShouldBeTrue(string.Join('\n', run.Output));
+        hit.Outcomes.Single().IsError.ShouldBeTrue(string.Join('\n', hit.Output));
+        miss.Outcomes.Single().IsError.ShouldBeFalse(string.Join('\n', miss.Output));
+        miss.Output.ShouldContain("handler saw: m1,m2");
     }
 
     [Fact]
