@@ -1,5 +1,6 @@
 using ServerlessChaos.Wrapper.Settings;
 using ServerlessChaos.Wrapper.Sources;
+using ServerlessChaos.Wrapper.Sources.AppConfig;
 using ServerlessChaos.Wrapper.Sources.Ssm;
 
 namespace ServerlessChaos.Wrapper;
@@ -16,16 +17,43 @@ public sealed partial class ChaosWrapper
     /// <summary>How the parameter is read: <c>ssm</c> (default) or <c>extension</c> (the Parameters and Secrets extension).</summary>
     public const string SourceVariable = "SERVERLESS_CHAOS_SOURCE";
 
+    /// <summary>With <c>SERVERLESS_CHAOS_SOURCE=appconfig</c>: the AppConfig application, environment and configuration profile.</summary>
+    public const string AppConfigApplicationVariable = "SERVERLESS_CHAOS_APPCONFIG_APPLICATION";
+
+    /// <summary>The AppConfig environment (with <c>SERVERLESS_CHAOS_SOURCE=appconfig</c>).</summary>
+    public const string AppConfigEnvironmentVariable = "SERVERLESS_CHAOS_APPCONFIG_ENVIRONMENT";
+
+    /// <summary>The AppConfig configuration profile (with <c>SERVERLESS_CHAOS_SOURCE=appconfig</c>).</summary>
+    public const string AppConfigProfileVariable = "SERVERLESS_CHAOS_APPCONFIG_PROFILE";
+
+    private static readonly HttpClient AgentClient = new(new SocketsHttpHandler { UseProxy = false });
+
     /// <summary>A settings file to read instead of SSM (local runs).</summary>
     public const string SettingsFileVariable = "SERVERLESS_CHAOS_SETTINGS_FILE";
 
     /// <summary>Prefix of function settings parameters: the parameter is this prefix plus the function name.</summary>
     public const string FunctionParameterPrefix = ChaosConventions.ParameterPrefix;
 
-    private static readonly Lazy<ChaosWrapper> SharedWrapper = new(() => FromEnvironment());
+    private static readonly object SharedLock = new();
+    private static ChaosWrapper? _shared;
 
-    /// <summary>The process-wide wrapper built by <see cref="FromEnvironment"/> on first use.</summary>
-    public static ChaosWrapper Shared => SharedWrapper.Value;
+    /// <summary>
+    /// The process-wide wrapper: the one <c>[ChaosInjection]</c> handlers use. Built by <see cref="FromEnvironment"/> on
+    /// first use; set it once at start-up (before the first invocation) to use your own options or source.
+    /// </summary>
+    public static ChaosWrapper Shared
+    {
+        get => Volatile.Read(ref _shared) ?? InitializeShared();
+        set => Volatile.Write(ref _shared, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    private static ChaosWrapper InitializeShared()
+    {
+        lock (SharedLock)
+        {
+            return _shared ??= FromEnvironment();
+        }
+    }
 
     /// <summary>
     /// Builds a wrapper from the environment. Nothing is ever injected unless the function opted in by naming its
@@ -39,6 +67,14 @@ public sealed partial class ChaosWrapper
     {
         options ??= new ChaosOptions();
         environment ??= Environment.GetEnvironmentVariable;
+        var telemetry = new Telemetry.ChaosTelemetry(options.LogWriter, options.TimeProvider);
+        EnvironmentControls.Apply(options, environment, telemetry);
+        if (EnvironmentControls.IsDisabled(environment, telemetry))
+        {
+            // Switched off without a code deploy: no source, so no reads and no faults.
+            return new ChaosWrapper(null, options);
+        }
+
         IChaosSettingsSource? source = null;
         try
         {
@@ -46,8 +82,7 @@ public sealed partial class ChaosWrapper
         }
         catch (Exception ex)
         {
-            new Telemetry.ChaosTelemetry(options.LogWriter, options.TimeProvider)
-                .Problem("The chaos wrapper could not be set up from the environment; no faults are injected", "environment", null, ex);
+            telemetry.Problem("The chaos wrapper could not be set up from the environment; no faults are injected", "environment", null, ex);
         }
 
         return new ChaosWrapper(source, options);
@@ -57,6 +92,16 @@ public sealed partial class ChaosWrapper
     {
         var parameter = environment(ParameterVariable);
         var halt = environment(HaltParameterVariable) is { Length: > 0 } configured ? configured : HaltValue.DefaultParameterName;
+        var chosen = environment(SourceVariable)?.Trim();
+        if (!string.IsNullOrEmpty(chosen) && chosen.ToLowerInvariant() is not ("ssm" or "extension" or "appconfig"))
+        {
+            throw new ArgumentException($"{SourceVariable} must be ssm, extension or appconfig (was \"{chosen}\")");
+        }
+
+        if (string.Equals(chosen, "appconfig", StringComparison.OrdinalIgnoreCase))
+        {
+            return AppConfigFromEnvironment(options, environment, halt);
+        }
         if (!string.IsNullOrWhiteSpace(parameter))
         {
             if (string.Equals(environment(SourceVariable), "extension", StringComparison.OrdinalIgnoreCase))
@@ -75,5 +120,33 @@ public sealed partial class ChaosWrapper
         return environment(EnvironmentSettingsSource.DefaultVariable) is { Length: > 0 }
             ? new EnvironmentSettingsSource(read: environment)
             : null;
+    }
+
+    private static AppConfigSettingsSource AppConfigFromEnvironment(ChaosOptions options, Func<string, string?> environment, string halt)
+    {
+        string Required(string name) => environment(name) is { Length: > 0 } value
+            ? value
+            : throw new ArgumentException($"{name} is required with {SourceVariable}=appconfig (the AppConfig application, environment and configuration profile)");
+
+        var application = Required(AppConfigApplicationVariable);
+        var appEnvironment = Required(AppConfigEnvironmentVariable);
+        var profile = Required(AppConfigProfileVariable);
+        var portText = environment("AWS_APPCONFIG_EXTENSION_HTTP_PORT");
+        var port = AppConfigSettingsSource.DefaultPort;
+        if (!string.IsNullOrEmpty(portText) && (!int.TryParse(portText, out port) || port is < 1 or > 65535))
+        {
+            throw new ArgumentException($"AWS_APPCONFIG_EXTENSION_HTTP_PORT must be a port number 1-65535 (was \"{portText}\")");
+        }
+
+        // The halt parameter stays in SSM, so one switch stops every function whatever its source; without a region
+        // (a local run) there is no halt to read.
+        Func<CancellationToken, Task<string?>>? readHalt = null;
+        if (!string.IsNullOrEmpty(environment("AWS_REGION") ?? environment("AWS_DEFAULT_REGION")))
+        {
+            var reader = SsmParametersReader.FromEnvironment(environment, options.TimeProvider);
+            readHalt = async token => (await reader.GetParametersAsync([halt], token).ConfigureAwait(false)).Found.FirstOrDefault()?.Value;
+        }
+
+        return new AppConfigSettingsSource(application, appEnvironment, profile, new Uri($"http://localhost:{port}"), AgentClient, readHalt);
     }
 }

@@ -18,9 +18,6 @@ public sealed class CloudWatchClient
         _protocol = new JsonProtocol(new AwsRequestPipeline(AwsServiceDescription.CloudWatch, options), "GraniteServiceVersion20100801", "1.0", queryCompatible: true);
     }
 
-    /// <summary>A client configured from the standard AWS environment (see <see cref="AwsClientOptions.FromEnvironment"/>).</summary>
-    public static CloudWatchClient FromEnvironment(IAwsEnvironment? environment = null) => new(AwsClientOptions.FromEnvironment(environment));
-
     /// <summary>The endpoint requests go to.</summary>
     public Uri Endpoint => _protocol.Pipeline.Endpoint;
 

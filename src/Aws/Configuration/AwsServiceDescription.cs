@@ -10,9 +10,6 @@ public sealed record AwsServiceDescription(string Name, string EndpointId, strin
     /// <summary>AWS Systems Manager (Parameter Store).</summary>
     public static AwsServiceDescription Ssm { get; } = new("SSM", "SSM", "ssm", "ssm");
 
-    /// <summary>Amazon SQS.</summary>
-    public static AwsServiceDescription Sqs { get; } = new("SQS", "SQS", "sqs", "sqs");
-
     /// <summary>AWS Fault Injection Service.</summary>
     public static AwsServiceDescription Fis { get; } = new("FIS", "FIS", "fis", "fis");
 
@@ -21,7 +18,4 @@ public sealed record AwsServiceDescription(string Name, string EndpointId, strin
 
     /// <summary>AWS Step Functions.</summary>
     public static AwsServiceDescription StepFunctions { get; } = new("StepFunctions", "SFN", "states", "states");
-
-    /// <summary>AWS STS.</summary>
-    public static AwsServiceDescription Sts { get; } = new("STS", "STS", "sts", "sts");
 }

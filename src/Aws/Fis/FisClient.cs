@@ -16,9 +16,6 @@ public sealed class FisClient
         _protocol = new RestJsonProtocol(new AwsRequestPipeline(AwsServiceDescription.Fis, options));
     }
 
-    /// <summary>A client configured from the standard AWS environment (see <see cref="AwsClientOptions.FromEnvironment"/>).</summary>
-    public static FisClient FromEnvironment(IAwsEnvironment? environment = null) => new(AwsClientOptions.FromEnvironment(environment));
-
     /// <summary>The endpoint requests go to.</summary>
     public Uri Endpoint => _protocol.Pipeline.Endpoint;
 

@@ -38,25 +38,6 @@ public sealed class AwsClientOptions
 
     /// <summary>The clock used for signing, timeouts and credential expiry. Defaults to <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-
-    /// <summary>
-    /// Options from the standard AWS environment: the region (<c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>,
-    /// the profile's region), the default credential chain, and the endpoint override variables.
-    /// </summary>
-    /// <param name="environment">The environment to read; defaults to the real one.</param>
-    /// <exception cref="ArgumentException">No region is configured.</exception>
-    public static AwsClientOptions FromEnvironment(IAwsEnvironment? environment = null)
-    {
-        environment ??= SystemAwsEnvironment.Instance;
-        var region = AwsRegionResolver.Resolve(environment)
-            ?? throw new ArgumentException("no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or region in the AWS profile)");
-        return new AwsClientOptions
-        {
-            Region = region,
-            Environment = environment,
-            Credentials = new DefaultCredentialsChain(environment, region),
-        };
-    }
 }
 
 /// <summary>How failed attempts are retried: exponential backoff with full jitter.</summary>

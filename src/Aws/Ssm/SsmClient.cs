@@ -18,9 +18,6 @@ public sealed class SsmClient
         _protocol = new JsonProtocol(new AwsRequestPipeline(AwsServiceDescription.Ssm, options), "AmazonSSM", "1.1");
     }
 
-    /// <summary>A client configured from the standard AWS environment (see <see cref="AwsClientOptions.FromEnvironment"/>).</summary>
-    public static SsmClient FromEnvironment(IAwsEnvironment? environment = null) => new(AwsClientOptions.FromEnvironment(environment));
-
     /// <summary>The endpoint requests go to.</summary>
     public Uri Endpoint => _protocol.Pipeline.Endpoint;
 

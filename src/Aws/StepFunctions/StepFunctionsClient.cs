@@ -15,9 +15,6 @@ public sealed class StepFunctionsClient
         _protocol = new JsonProtocol(new AwsRequestPipeline(AwsServiceDescription.StepFunctions, options), "AWSStepFunctions", "1.0");
     }
 
-    /// <summary>A client configured from the standard AWS environment (see <see cref="AwsClientOptions.FromEnvironment"/>).</summary>
-    public static StepFunctionsClient FromEnvironment(IAwsEnvironment? environment = null) => new(AwsClientOptions.FromEnvironment(environment));
-
     /// <summary>The endpoint requests go to.</summary>
     public Uri Endpoint => _protocol.Pipeline.Endpoint;
 

@@ -16,7 +16,17 @@ internal sealed class CliContext
     /// </summary>
     public CliContext()
     {
-        var aws = new Lazy<AwsAccess>(AwsAccess.FromEnvironment);
+        var aws = new Lazy<AwsAccess>(() =>
+        {
+            try
+            {
+                return AwsAccess.FromEnvironment();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CliException(e.Message);
+            }
+        });
         AwsOptions = () => aws.Value.SignedClientOptions();
         Backends = options => BackendsFactory.ForAws(aws.Value, options, Clock);
         Executions = () => new StepFunctionsExecutionControl(new StepFunctionsClient(AwsOptions()));

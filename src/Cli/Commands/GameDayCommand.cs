@@ -53,6 +53,14 @@ internal static class GameDayCommand
         {
             Description = "Let httpLoad probes go to hosts other than 127.0.0.1/localhost (refused by default: a local game day sends traffic only to this machine).",
         };
+        var junit = new Option<string?>("--junit")
+        {
+            Description = "Also write the result as JUnit XML to this file: one test case per experiment, a failure carrying the verdict's reason unless the hypothesis held.",
+        };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print report.json to standard output when the run ends (progress goes to standard error), for machines.",
+        };
         var plain = new Option<bool>("--plain")
         {
             Description = "Print plain progress lines instead of the live panel (the default when the output is redirected).",
@@ -66,6 +74,8 @@ internal static class GameDayCommand
             repository,
             alarms,
             allowRemote,
+            junit,
+            json,
             plain,
         };
         command.SetAction(async (parse, ct) =>
@@ -87,7 +97,21 @@ internal static class GameDayCommand
                 AllowRemoteTargets = parse.GetValue(allowRemote),
                 Alarms = parse.GetValue(alarms) is { } alarmFile ? ReadAlarms(context.FullPath(alarmFile)) : Alarms.SampleAlarms.Defaults,
             };
-            var result = await GameDay(context, options, interactive: context.Interactive && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);
+            var junitPath = parse.GetValue(junit) is { } junitFile ? context.FullPath(junitFile) : null;
+            var machine = parse.GetValue(json);
+            var progress = machine ? context.Error : context.Out;
+            var result = await GameDay(context, options, progress, interactive: context.Interactive && !machine && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);
+            if (junitPath is not null)
+            {
+                await ReportJUnit.WriteAsync([result.Report], junitPath, CancellationToken.None).ConfigureAwait(false);
+                await progress.WriteLineAsync($"JUnit: {junitPath}").ConfigureAwait(false);
+            }
+
+            if (machine)
+            {
+                await context.Out.WriteLineAsync(ReportJson.Build(result.Report).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+            }
+
             return result.Verdict.ExitCode();
         });
         return command;
@@ -97,6 +121,6 @@ internal static class GameDayCommand
         File.Exists(path) ? Alarms.AlarmFile.Parse(File.ReadAllText(path), path) : throw new CliException($"alarm file {path} does not exist");
 
     /// <summary>The runner with the real local control plane and the wrapper-decorated sample API.</summary>
-    internal static GameDayRunner GameDay(CliContext context, GameDayOptions options, bool interactive) =>
-        new(options, context.Out, interactive, context.Clock, LocalControlPlane.StartAsync, SampleTargetFactory.Create);
+    internal static GameDayRunner GameDay(CliContext context, GameDayOptions options, TextWriter progress, bool interactive) =>
+        new(options, progress, interactive, context.Clock, LocalControlPlane.StartAsync, SampleTargetFactory.Create);
 }

@@ -55,6 +55,9 @@ internal sealed class GameDayRunner
         this.buildTarget = buildTarget;
     }
 
+    /// <summary>The longest the rollback after an interrupt or a timeout may take.</summary>
+    public static readonly TimeSpan RollbackBound = TimeSpan.FromSeconds(20);
+
     /// <summary>Reads the experiment file and checks that the game day can run it (valid, its wrapper faults aimed at what it serves, probes on this machine, a duration it can finish).</summary>
     public static JsonObject ReadExperiment(GameDayOptions options, out string text)
     {
@@ -214,9 +217,20 @@ internal sealed class GameDayRunner
         {
             outcome = new ExecutionOutcome("TIMED_OUT", null, "GameDay.TimedOut", $"the game day ran longer than {options.HardLimit.TotalMinutes:0} minutes");
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or InvalidOperationException or CliException)
         {
-            outcome = new ExecutionOutcome("ABORTED", null, "GameDay.Cancelled", "the game day was cancelled");
+            // A signal: Node may have had it too (Ctrl-C goes to the whole group) and ended; the rollback below does not need it.
+            outcome = new ExecutionOutcome("ABORTED", null, "GameDay.Interrupted", "the game day was interrupted");
+        }
+
+        if (outcome.Status is "ABORTED" or "TIMED_OUT")
+        {
+            // The execution did not get to its own rollback: stop it and roll back from its ledger, and show it.
+            tracker.Enter(PhaseTracker.Rollback);
+            using var bound = new CancellationTokenSource(RollbackBound);
+            var rolledBack = await controlPlane.StopAndRollBackAsync(bound.Token).ConfigureAwait(false);
+            tracker.Add("gameday", rolledBack);
+            outcome = outcome with { Cause = $"{outcome.Cause}; {rolledBack}" };
         }
 
         if (outcome.Status == "SUCCEEDED" && !ct.IsCancellationRequested)

@@ -36,4 +36,11 @@ internal interface ILocalControlPlane : IAsyncDisposable
     /// <param name="stepInvoked">Told the handler name of every control function the state machine invokes.</param>
     /// <param name="cancellationToken">Stops the execution.</param>
     Task<ExecutionOutcome> RunAsync(string experimentJson, Action<string> stepInvoked, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After an interrupt: stops the state machine (no step runs after this returns) and rolls back what the
+    /// execution armed, from its ledger, as the cleanup function does for an execution stopped from the console.
+    /// </summary>
+    /// <returns>What was done, in a line: what was restored, or what is still armed and how to clear it.</returns>
+    Task<string> StopAndRollBackAsync(CancellationToken cancellationToken);
 }

@@ -23,6 +23,10 @@ internal sealed class LocalControlPlane : ILocalControlPlane
     private readonly Lock gate = new();
     private Task<LocalStateMachineRunner>? runner;
     private Action<string>? stepInvoked;
+    private ControlFunctions? controlFunctions;
+    private string? executionName;
+    private string? executionArn;
+    private int stopped;
 
     private LocalControlPlane(LocalBackends backends, string stateFolder, string reportDirectory, HttpClient probeClient)
     {
@@ -51,6 +55,7 @@ internal sealed class LocalControlPlane : ILocalControlPlane
             backends.ToControlPlaneBackends(),
             new ControlPlaneOptions { Backend = "local", LocalStateFolder = stateFolder },
             TimeProvider.System);
+        self.controlFunctions = controlFunctions;
         var functions = ControlFunctions.HandlerNames.ToDictionary(
             name => name,
             name => (LocalFunction)((payload, ct) =>
@@ -106,26 +111,64 @@ internal sealed class LocalControlPlane : ILocalControlPlane
         var input = JsonNode.Parse(experimentJson);
         var name = (input?["name"]?.GetValue<string>() ?? "gameday") + "-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         this.stepInvoked = stepInvoked;
+        executionName = name;
         var started = await runner!.ConfigureAwait(false);
+        executionArn = started.StateMachineArn.Replace(":stateMachine:", ":execution:", StringComparison.Ordinal) + ":" + name;
         var result = await started.RunAsync(input, new LocalRunOptions { Name = name }, cancellationToken).ConfigureAwait(false);
         return new ExecutionOutcome(result.Status, result.Output, result.Error, result.Cause);
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public async Task<string> StopAndRollBackAsync(CancellationToken cancellationToken)
     {
-        if (runner is not null)
+        await StopRunnerAsync().ConfigureAwait(false);
+        if (executionName is null || executionArn is null || controlFunctions is null)
         {
-            try
-            {
-                await (await runner.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is CliException or OperationCanceledException)
-            {
-                // It never started; RunAsync already reported why.
-            }
+            return "the state machine had not started: nothing was armed";
         }
 
+        var ended = new JsonObject { ["detail"] = new JsonObject { ["executionArn"] = executionArn, ["name"] = executionName, ["status"] = "ABORTED" } };
+        try
+        {
+            var reply = JsonNode.Parse(await controlFunctions.InvokeAsync("cleanup", ended.ToJsonString(), cancellationToken).ConfigureAwait(false));
+            if (reply?["ledgerFound"]?.GetValue<bool>() != true)
+            {
+                return "rollback: nothing to roll back (the execution had armed nothing yet)";
+            }
+
+            var restored = (reply["rollback"]?["restored"] as JsonArray)?.Select(n => n?.GetValue<string>()).ToList() ?? [];
+            var stoppedFis = (reply["rollback"]?["stoppedFisExperiments"] as JsonArray)?.Count ?? 0;
+            return string.Create(CultureInfo.InvariantCulture, $"rollback done after the interrupt: restored {(restored.Count == 0 ? "nothing (already at baseline)" : string.Join(", ", restored))}, stopped {stoppedFis} FIS experiment(s)");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var armed = backends.Parameters.Snapshot().Where(p => p.Key != HaltParameter && Wrapper.Settings.ChaosSettings.Parse(p.Value).Settings?.IsArmedAt(TimeProvider.System.GetUtcNow()) == true).Select(p => p.Key).ToList();
+            return $"rollback did not finish ({ex.Message}); still armed: {(armed.Count == 0 ? "nothing" : string.Join(", ", armed))}. They are in this run's own parameter store, which ends with it; a wrapper that cached them stops at their expiresAt, or at once after `chaos halt` on the parameters it reads";
+        }
+    }
+
+    private async Task StopRunnerAsync()
+    {
+        if (runner is null || Interlocked.Exchange(ref stopped, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            // Ends Node and waits for the control function invocations in flight: none runs after this.
+            await (await runner.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CliException or OperationCanceledException or InvalidOperationException)
+        {
+            // It never started, or already ended: nothing runs.
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopRunnerAsync().ConfigureAwait(false);
         probeClient.Dispose();
         try
         {

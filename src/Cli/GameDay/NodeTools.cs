@@ -43,9 +43,20 @@ internal static class NodeTools
 
         using (process)
         {
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Interrupted: npm and its children go too, and the half-written folder is not taken for an install.
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                throw new CliException("interrupted while installing the Node tools (npm ci); nothing was armed. The next run installs them again");
+            }
+
             if (process.ExitCode != 0)
             {
                 var tail = string.Join(Environment.NewLine, ((await errors.ConfigureAwait(false)) + (await output.ConfigureAwait(false))).Split('\n').TakeLast(10));

@@ -54,7 +54,13 @@ async function run(request) {
   }
 }
 
-createInterface({ input: process.stdin }).on('line', (line) => {
+// The .NET host owns this process: a Ctrl-C or SIGTERM to the whole group must not end it mid-execution (the host
+// stops it after its own rollback), and when the host's end of stdin closes, for any reason, it ends at once.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+const requests = createInterface({ input: process.stdin });
+requests.on('close', () => process.exit(0));
+requests.on('line', (line) => {
   if (!line.trim()) return;
   let request;
   try {

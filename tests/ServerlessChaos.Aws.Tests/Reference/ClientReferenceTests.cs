@@ -1,7 +1,6 @@
 using ServerlessChaos.Aws.CloudWatch;
 using ServerlessChaos.Aws.Fis;
 using ServerlessChaos.Aws.Signing;
-using ServerlessChaos.Aws.Sqs;
 using ServerlessChaos.Aws.StepFunctions;
 using ServerlessChaos.Aws.Tests.Support;
 using static ServerlessChaos.Aws.Tests.Reference.ReferenceComparison;
@@ -9,7 +8,7 @@ using static ServerlessChaos.Aws.Tests.Reference.ReferenceComparison;
 namespace ServerlessChaos.Aws.Tests.Reference;
 
 /// <summary>
-/// Our FIS, CloudWatch, SQS and Step Functions requests, and a presigned URL, against the AWS SDK
+/// Our FIS, CloudWatch and Step Functions requests, and a presigned URL, against the AWS SDK
 /// for JavaScript v3 (inputs as in record-requests.mjs).
 /// </summary>
 public sealed class ClientReferenceTests(JsReferenceRequests js) : IClassFixture<JsReferenceRequests>
@@ -101,29 +100,6 @@ public sealed class ClientReferenceTests(JsReferenceRequests js) : IClassFixture
             },
         ]));
         AssertSameRequest(js.Requests["cloudwatch.PutMetricData"], ours).ShouldBeTrue();
-    }
-
-    [Fact]
-    public async Task Sqs_GetQueueUrl_matches_the_JS_SDK()
-    {
-        var ours = await CaptureAsync(o => new SqsClient(o).GetQueueUrlAsync("serverless-chaos-dlq"));
-        AssertSameRequest(js.Requests["sqs.GetQueueUrl"], ours).ShouldBeTrue();
-    }
-
-    [Fact]
-    public async Task Sqs_SendMessage_with_attributes_matches_the_JS_SDK()
-    {
-        var ours = await CaptureAsync(o => new SqsClient(o).SendMessageAsync(new SqsSendMessageRequest
-        {
-            QueueUrl = "http://127.0.0.1:1/123456789012/serverless-chaos-dlq",
-            MessageBody = "{\"error\":\"boom\"}",
-            MessageAttributes = new Dictionary<string, SqsMessageAttribute>
-            {
-                ["kind"] = SqsMessageAttribute.String("rollback-failed"),
-                ["attempt"] = SqsMessageAttribute.Number(2),
-            },
-        }));
-        AssertSameRequest(js.Requests["sqs.SendMessage"], ours).ShouldBeTrue();
     }
 
     [Fact]

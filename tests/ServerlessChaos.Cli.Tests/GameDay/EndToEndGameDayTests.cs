@@ -119,6 +119,23 @@ public class EndToEndGameDayTests
     }
 
     [Fact]
+    public async Task With_junit_and_json_the_run_writes_a_junit_file_and_prints_only_report_json_on_stdout()
+    {
+        var dir = TestPaths.NewTempDirectory();
+        var junit = Path.Combine(dir, "results", "gameday.xml");
+
+        var run = await Chaos.RunAsync(null, "gameday", Path.Combine(Experiments, "held.json"), "--alarms", Path.Combine(Experiments, "alarms-fast.json"),
+            "--report", Path.Combine(dir, "report"), "--junit", junit, "--json");
+
+        run.ExitCode.ShouldBe(0, run.Out + run.Error);
+        JsonNode.Parse(run.Out)!["verdict"]!.GetValue<string>().ShouldBe("held");
+        run.Error.ShouldContain("Verdict: held (exit code 0)");
+        var testCase = System.Xml.Linq.XDocument.Load(junit).Root!.Descendants("testcase").ShouldHaveSingleItem();
+        testCase.Attribute("name")!.Value.ShouldBe("test-held");
+        testCase.Element("failure").ShouldBeNull();
+    }
+
+    [Fact]
     public async Task A_bad_experiment_file_gets_the_state_machines_validation_errors_and_exit_2_without_running()
     {
         var file = Path.Combine(TestPaths.NewTempDirectory(), "bad.json");

@@ -62,6 +62,12 @@ public class ScriptedControlPlaneTests
 
         public IReadOnlyList<JsonNode> DeadLetters() => [];
 
+        public Task<string> StopAndRollBackAsync(CancellationToken cancellationToken)
+        {
+            armed = null;
+            return Task.FromResult("rollback done after the interrupt: restored /serverless-chaos/functions/sample-api");
+        }
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 

@@ -138,3 +138,17 @@ namespace Amazon.Lambda.SQSEvents
         }
     }
 }
+
+namespace Amazon.Lambda.Annotations
+{
+    // Amazon.Lambda.Annotations' attribute, by its shape (the real package is not in the registry).
+    [AttributeUsage(AttributeTargets.Method)]
+    public sealed class LambdaFunctionAttribute : Attribute
+    {
+        public string? Name { get; set; }
+
+        public int MemorySize { get; set; }
+
+        public int Timeout { get; set; }
+    }
+}

@@ -17,10 +17,13 @@ namespace ServerlessChaos.Orchestrator.Backends.Aws;
 /// </summary>
 public sealed class AwsAccess
 {
-    private AwsAccess(RegionEndpoint region, AWSCredentials credentials)
+    private readonly Uri? endpoint;
+
+    private AwsAccess(RegionEndpoint region, AWSCredentials credentials, Uri? endpoint)
     {
         Region = region;
         Credentials = credentials;
+        this.endpoint = endpoint;
     }
 
     /// <summary>The region.</summary>
@@ -48,25 +51,42 @@ public sealed class AwsAccess
             throw new InvalidOperationException($"no AWS credentials: {e.Message}", e);
         }
 
-        return new AwsAccess(region, credentials);
+        return new AwsAccess(region, credentials, null);
     }
 
-    /// <summary>Explicit region and credentials (tests, or a caller that resolved them itself).</summary>
-    public static AwsAccess From(RegionEndpoint region, AWSCredentials credentials) => new(region, credentials);
+    /// <summary>Explicit region and credentials, and optionally one endpoint for every service (an emulator).</summary>
+    public static AwsAccess From(RegionEndpoint region, AWSCredentials credentials, Uri? endpoint = null) => new(region, credentials, endpoint);
 
     /// <summary>An SSM client (its endpoint honours <c>AWS_ENDPOINT_URL_SSM</c> and <c>AWS_ENDPOINT_URL</c>).</summary>
     public IAmazonSimpleSystemsManagement CreateSsm() =>
-        new AmazonSimpleSystemsManagementClient(Credentials, new AmazonSimpleSystemsManagementConfig { RegionEndpoint = Region });
+        new AmazonSimpleSystemsManagementClient(Credentials, Configure(new AmazonSimpleSystemsManagementConfig()));
 
     /// <summary>An SQS client (its endpoint honours <c>AWS_ENDPOINT_URL_SQS</c> and <c>AWS_ENDPOINT_URL</c>).</summary>
-    public IAmazonSQS CreateSqs() => new AmazonSQSClient(Credentials, new AmazonSQSConfig { RegionEndpoint = Region });
+    public IAmazonSQS CreateSqs() => new AmazonSQSClient(Credentials, Configure(new AmazonSQSConfig()));
 
     /// <summary>Options for the project's own signed clients, signing with the SDK's credentials.</summary>
     public AwsClientOptions SignedClientOptions() => new()
     {
         Region = Region.SystemName,
         Credentials = new SdkCredentialsProvider(Credentials),
+        Endpoint = endpoint,
     };
+
+    private T Configure<T>(T config)
+        where T : ClientConfig
+    {
+        if (endpoint is null)
+        {
+            config.RegionEndpoint = Region;
+        }
+        else
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = Region.SystemName;
+        }
+
+        return config;
+    }
 
     /// <summary>Adapts the SDK's credentials to the signer's.</summary>
     private sealed class SdkCredentialsProvider(AWSCredentials credentials) : IAwsCredentialsProvider

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ServerlessChaos.Aws.Sqs;
 using ServerlessChaos.Aws.StepFunctions;
 using ServerlessChaos.Aws.Tests.Support;
 using static ServerlessChaos.Aws.Tests.Support.FakeAwsServer;
@@ -7,7 +6,7 @@ using static ServerlessChaos.Testing.LoopbackServer;
 
 namespace ServerlessChaos.Aws.Tests.Clients;
 
-public sealed class SqsAndStepFunctionsWireTests : IAsyncLifetime
+public sealed class StepFunctionsWireTests : IAsyncLifetime
 {
     private readonly TestClients _clients = new();
     private FakeAwsServer _server = null!;
@@ -15,57 +14,6 @@ public sealed class SqsAndStepFunctionsWireTests : IAsyncLifetime
     public async Task InitializeAsync() => _server = await StartAsync();
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    [Fact]
-    public async Task GetQueueUrl_returns_the_url_and_a_missing_queue_has_the_query_compatible_code()
-    {
-        _server.Reply(
-            Json(200, """{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/1/dlq"}""", contentType: "application/x-amz-json-1.0"),
-            Json(400, """{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}""",
-                headers: ("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender")));
-        var client = new SqsClient(_clients.Options(_server.Url));
-
-        (await client.GetQueueUrlAsync("dlq")).ShouldBe("https://sqs.us-east-1.amazonaws.com/1/dlq");
-        var error = await Should.ThrowAsync<AwsServiceException>(() => client.GetQueueUrlAsync("nope"));
-
-        error.ErrorCode.ShouldBe("AWS.SimpleQueueService.NonExistentQueue");
-        error.AwsMessage.ShouldBe("The specified queue does not exist.");
-        _server.Requests.First().Header("x-amz-target").ShouldBe("AmazonSQS.GetQueueUrl");
-        _server.Requests.First().Header("x-amzn-query-mode").ShouldBe("true");
-    }
-
-    [Fact]
-    public async Task SendMessage_sends_attributes_and_checks_the_body_md5()
-    {
-        // MD5 of {"error":"boom"}.
-        var md5 = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData("{\"error\":\"boom\"}"u8));
-        _server.Reply(Json(200, $$"""{"MessageId":"m-1","MD5OfMessageBody":"{{md5}}"}"""));
-        var client = new SqsClient(_clients.Options(_server.Url));
-
-        var id = await client.SendMessageAsync(new SqsSendMessageRequest
-        {
-            QueueUrl = "https://sqs.us-east-1.amazonaws.com/1/dlq",
-            MessageBody = "{\"error\":\"boom\"}",
-            MessageAttributes = new Dictionary<string, SqsMessageAttribute> { ["kind"] = SqsMessageAttribute.String("rollback-failed") },
-            DelaySeconds = 5,
-        });
-
-        id.ShouldBe("m-1");
-        var body = JsonDocument.Parse(_server.Requests.Single().Body).RootElement;
-        body.GetProperty("MessageAttributes").GetProperty("kind").GetProperty("StringValue").GetString().ShouldBe("rollback-failed");
-        body.GetProperty("DelaySeconds").GetInt32().ShouldBe(5);
-    }
-
-    [Fact]
-    public async Task SendMessage_reports_a_body_md5_mismatch()
-    {
-        _server.Reply(Json(200, """{"MessageId":"m-1","MD5OfMessageBody":"00000000000000000000000000000000"}"""));
-        var client = new SqsClient(_clients.Options(_server.Url));
-
-        var error = await Should.ThrowAsync<AwsMalformedResponseException>(() => client.SendMessageAsync(new SqsSendMessageRequest { QueueUrl = "q", MessageBody = "x" }));
-
-        error.Message.ShouldContain("MD5OfMessageBody");
-    }
 
     [Fact]
     public async Task StartExecution_and_DescribeExecution_read_the_execution()

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ServerlessChaos.Cli.Tests.Support;
+
+namespace ServerlessChaos.Cli.Tests.GameDay;
+
+// Real signals to a real `chaos gameday` process while its faults are on: the CLI alone (kill, a CI timeout) and
+// its whole process group (Ctrl-C in a terminal). Every wait is on something the process prints, with a bound.
+public class InterruptTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+    private static readonly string Experiments = Path.Combine(TestPaths.RepositoryRoot, "tests/ServerlessChaos.Cli.Tests/GameDay/Experiments");
+
+    private static async Task SendAsync(string signal, string target)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, "--", target }, UseShellExecute = false })!;
+        await kill.WaitForExitAsync().WaitAsync(Bound);
+        kill.ExitCode.ShouldBe(0);
+    }
+
+    private sealed record Interrupted(int ExitCode, string Out, string ReportDir, string TempDir, int NodePid);
+
+    private static async Task<Interrupted> InterruptAsync(string signal, bool wholeGroup)
+    {
+        var work = TestPaths.NewTempDirectory();
+        var temp = Directory.CreateDirectory(Path.Combine(work, "tmp")).FullName;
+        var reportDir = Path.Combine(work, "report");
+        var cli = Path.Combine(AppContext.BaseDirectory, "ServerlessChaos.Cli.dll");
+        // setsid gives the CLI its own process group, so a signal to the group reaches it and its Node child only.
+        var start = new ProcessStartInfo(wholeGroup ? "setsid" : "dotnet")
+        {
+            WorkingDirectory = work,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])[.. wholeGroup ? ["dotnet"] : Array.Empty<string>(), cli, "gameday", Path.Combine(Experiments, "long.json"),
+            "--alarms", Path.Combine(Experiments, "alarms-fast.json"), "--report", reportDir, "--repository", TestPaths.RepositoryRoot, "--plain"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["TMPDIR"] = temp; // the state folder goes here, so the test can see it is gone
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("/serverless-chaos/functions/sample-api armed:", StringComparison.Ordinal) == true)
+            {
+                armed.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await armed.Task.WaitAsync(Bound);
+            var node = ChildrenOf(process.Id).Single(p => p.Name == "node").Pid;
+
+            await SendAsync(signal, wholeGroup ? $"-{process.Id}" : $"{process.Id}");
+            await process.WaitForExitAsync().WaitAsync(Bound);
+            process.WaitForExit(); // the output is read to its end
+            string text;
+            lock (output)
+            {
+                text = output.ToString();
+            }
+
+            return new Interrupted(process.ExitCode, text, reportDir, temp, node);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static List<(int Pid, string Name)> ChildrenOf(int parent)
+    {
+        var children = new List<(int, string)>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var close = stat.LastIndexOf(')');
+                var fields = stat[(close + 2)..].Split(' ');
+                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == parent)
+                {
+                    children.Add((pid, stat[(stat.IndexOf('(') + 1)..close]));
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return children;
+    }
+
+    private static void ShouldBeRolledBackAndClean(Interrupted run)
+    {
+        run.ExitCode.ShouldBe(2, run.Out);
+        run.Out.ShouldContain("rollback done after the interrupt: restored /serverless-chaos/functions/sample-api", customMessage: run.Out);
+        run.Out.ShouldContain("Verdict: aborted (exit code 2)");
+        Directory.Exists($"/proc/{run.NodePid}").ShouldBeFalse($"the Node child {run.NodePid} is still running");
+        Directory.GetFileSystemEntries(run.TempDir, "serverless-chaos-gameday-*").ShouldBeEmpty();
+
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(run.ReportDir, "report.json")))!;
+        report["verdict"]!.GetValue<string>().ShouldBe("aborted");
+        report["reason"]!.GetValue<string>().ShouldContain("interrupted");
+        report["phases"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldContain("rollback");
+        report["timeline"]!.AsArray().ShouldContain(e => e!["text"]!.GetValue<string>().StartsWith("rollback done after the interrupt", StringComparison.Ordinal));
+        File.Exists(Path.Combine(run.ReportDir, "report.html")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task SIGTERM_to_the_cli_alone_rolls_back_shows_it_stops_node_removes_the_state_folder_and_exits_2()
+    {
+        ShouldBeRolledBackAndClean(await InterruptAsync("TERM", wholeGroup: false));
+    }
+
+    [Fact]
+    public async Task Ctrl_C_to_the_whole_process_group_rolls_back_shows_it_and_exits_2()
+    {
+        ShouldBeRolledBackAndClean(await InterruptAsync("INT", wholeGroup: true));
+    }
+}
