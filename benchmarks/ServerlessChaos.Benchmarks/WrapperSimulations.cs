@@ -22,6 +22,9 @@ public static class WrapperSimulations
     {
         output.WriteLine(SsmReadsWhileIdle(TimeSpan.FromMinutes(10), 100));
         output.WriteLine(DisarmToLastFault(TimeSpan.FromMilliseconds(40)));
+        output.WriteLine(FailClosedSimulations.StoreFailsFromT("throttled", TimeSpan.Zero));
+        output.WriteLine(FailClosedSimulations.StoreFailsFromT("unreachable", TimeSpan.FromMilliseconds(250)));
+        output.WriteLine(FailClosedSimulations.Fleet(1000, 40));
     }
 
     /// <summary>Invocations at <paramref name="perSecond"/> for <paramref name="duration"/> with the parameter disarmed.</summary>

@@ -36,15 +36,33 @@ public sealed class ChaosOptions
     /// <value>Defaults to 1 second.</value>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Longest wait between failed reads.</summary>
-    /// <value>Defaults to 60 seconds.</value>
+    /// <summary>Longest wait between failed reads (never longer than <see cref="MaxUnconfirmedArmed"/>).</summary>
+    /// <value>Defaults to 60 seconds; with the default bound, retries are at most 30 seconds apart.</value>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// How long the last good settings keep being used while reads fail (they also stop at their own <c>expiresAt</c>).
+    /// Fail-closed bound: how long armed settings keep being applied when they could not be confirmed (every read
+    /// since the last good one failed: throttled, unreachable, timed out, 5xx). Past it the wrapper injects nothing
+    /// until a read succeeds again, and logs one line saying so. Armed settings are also re-read at least this often,
+    /// and failed reads are retried at least this often while armed. Disarmed last-known-good settings have no bound
+    /// (no chaos is always safe). Armed settings also stop at their own <c>expiresAt</c>.
     /// </summary>
-    /// <value>Defaults to 10 minutes.</value>
-    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromMinutes(10);
+    /// <value>Defaults to 30 seconds.</value>
+    public TimeSpan MaxUnconfirmedArmed { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Source of uniform random numbers in [0, 1) that spreads each environment's refresh instant over the last
+    /// <see cref="RefreshSpread"/> of its lifetime, so a fleet started together does not read the store in lockstep.
+    /// </summary>
+    /// <value>Defaults to <see cref="Random.Shared"/>.</value>
+    public Func<double> RefreshRandomizer { get; set; } = Random.Shared.NextDouble;
+
+    /// <summary>
+    /// Fraction (0 to 1) of <see cref="ArmedTtl"/> and <see cref="IdleTtl"/> over which refreshes are spread: a
+    /// refresh is due after <c>ttl × (1 − RefreshSpread × r)</c>, never later than the TTL.
+    /// </summary>
+    /// <value>Defaults to 0.2 (an armed 5 s lifetime becomes 4 to 5 s).</value>
+    public double RefreshSpread { get; set; } = 0.2;
 
     /// <summary>Time left before the deadline that latency never eats into (unless a fault allows it).</summary>
     /// <value>Defaults to 100 milliseconds.</value>

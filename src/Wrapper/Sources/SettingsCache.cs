@@ -31,7 +31,10 @@ internal sealed class CacheSnapshot
 /// <summary>
 /// The settings cache: refreshed lazily on the invocation path (never by a timer, which would not fire in a frozen
 /// Lambda), at most one read in flight, each invocation waiting at most the fetch budget; short lifetime while armed,
-/// long while idle; on failure the last good settings stay (until they expire or grow too stale) and reads back off.
+/// long while idle, each lifetime shortened by a random part of <see cref="ChaosOptions.RefreshSpread"/> so a fleet does
+/// not read in lockstep. On failure reads back off (exponential, jittered, capped at the fail-closed bound); the last
+/// good settings stay if disarmed, and if armed only until <see cref="ChaosOptions.MaxUnconfirmedArmed"/> after the last
+/// good read (fail closed: past it nothing is injected until a read succeeds again, with one log line saying so).
 /// </summary>
 internal sealed class SettingsCache
 {
@@ -46,9 +49,31 @@ internal sealed class SettingsCache
     private (string? Version, ChaosSettings Settings)? _parsed;
 
     private readonly ChaosClock _clock;
+    private readonly TimeSpan _bound;
+    private readonly TimeSpan _maxBackoff;
+    private readonly double _spread;
+    private readonly Func<double> _refreshRandom;
+
+    /// <summary>Timestamp until which the last good read confirms armed settings (0: the last good read was disarmed).</summary>
+    private long _confirmedUntil;
+    private bool _failedClosed;
 
     public SettingsCache(IChaosSettingsSource source, ChaosOptions options, ChaosTelemetry telemetry, ChaosClock clock)
     {
+        if (options.MaxUnconfirmedArmed <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxUnconfirmedArmed, "ChaosOptions.MaxUnconfirmedArmed must be positive (the fail-closed bound; default 30 s).");
+        }
+
+        if (!(options.RefreshSpread >= 0 && options.RefreshSpread <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RefreshSpread, "ChaosOptions.RefreshSpread must be between 0 and 1 (a fraction of the TTL; default 0.2).");
+        }
+
+        _bound = options.MaxUnconfirmedArmed;
+        _maxBackoff = options.MaxBackoff < _bound ? options.MaxBackoff : _bound;
+        _spread = options.RefreshSpread;
+        _refreshRandom = options.RefreshRandomizer ?? throw new ArgumentNullException(nameof(options), "ChaosOptions.RefreshRandomizer must not be null.");
         _clock = clock;
         _source = source;
         _options = options;
@@ -175,31 +200,56 @@ internal sealed class SettingsCache
         }
 
         var armed = !halted && settings.IsArmedAt(now);
-        var ttl = armed ? _options.ArmedTtl : _options.IdleTtl;
+        var ttl = armed ? Min(_options.ArmedTtl, _bound) : _options.IdleTtl;
+        ttl *= 1 - (_spread * Math.Clamp(_refreshRandom(), 0, 1));
         _failures = 0;
-        var armedFor = settings.ExpiresAt is { } expiresAt && expiresAt - now < _options.MaxStaleness ? expiresAt - now : _options.MaxStaleness;
+        _failedClosed = false;
+        _confirmedUntil = armed ? _clock.After(stamp, _bound) : 0;
+        var armedFor = settings.ExpiresAt is { } expiresAt && expiresAt - now < _bound ? expiresAt - now : _bound;
         _current = new CacheSnapshot(settings, halted, _clock.After(stamp, ttl), armed ? _clock.After(stamp, armedFor) : 0);
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private void StoreFailure(Exception exception)
     {
         var stamp = _clock.Now();
         var failures = ++_failures;
         var backoff = _options.InitialBackoff * Math.Pow(2, Math.Min(failures - 1, 20));
-        if (backoff > _options.MaxBackoff)
+        if (backoff > _maxBackoff)
         {
-            backoff = _options.MaxBackoff;
+            backoff = _maxBackoff;
         }
 
         // Jitter spreads the retries of many concurrent functions over the second half of the interval.
         backoff *= 0.5 + (0.5 * _options.Randomizer());
         var previous = _current;
+        var refreshAt = _clock.After(stamp, backoff);
+        if (previous is not null && previous.ArmedUntil > stamp && previous.ArmedUntil < refreshAt)
+        {
+            // Retry no later than the moment armed settings stop applying, so the fall-back is noticed and logged then.
+            refreshAt = previous.ArmedUntil;
+        }
+
         _current = previous is null
-            ? new CacheSnapshot(ChaosSettings.Disarmed, false, _clock.After(stamp, backoff), 0)
-            : new CacheSnapshot(previous.Settings, previous.Halted, _clock.After(stamp, backoff), previous.ArmedUntil);
+            ? new CacheSnapshot(ChaosSettings.Disarmed, false, refreshAt, 0)
+            : new CacheSnapshot(previous.Settings, previous.Halted, refreshAt, previous.ArmedUntil);
+
+        if (_confirmedUntil != 0 && stamp >= _confirmedUntil)
+        {
+            if (!_failedClosed)
+            {
+                _failedClosed = true;
+                _telemetry.Problem(
+                    $"Armed chaos settings could not be confirmed for {_bound.TotalSeconds:0.###} s (ChaosOptions.MaxUnconfirmedArmed); failing closed: no faults are injected until a settings read succeeds",
+                    _source.Description, null, exception);
+                return;
+            }
+        }
+
         _telemetry.Problem(
             previous?.ArmedUntil > stamp
-                ? "Could not read chaos settings; keeping the last good settings until they expire"
+                ? $"Could not read chaos settings; keeping the last good armed settings for at most {_bound.TotalSeconds:0.###} s after the last good read"
                 : "Could not read chaos settings; no faults are injected",
             _source.Description, null, exception);
     }

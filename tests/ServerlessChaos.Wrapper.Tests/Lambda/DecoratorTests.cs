@@ -199,7 +199,7 @@ public class DecoratorTests
     [Fact]
     public async Task Settings_past_expiry_inject_nothing_even_before_the_cache_refreshes()
     {
-        var harness = new Harness(Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":503}"""), configure: o => o.ArmedTtl = TimeSpan.FromHours(2));
+        var harness = new Harness(Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":503}"""), configure: o => (o.ArmedTtl, o.MaxUnconfirmedArmed) = (TimeSpan.FromHours(2), TimeSpan.FromHours(2)));
         var handler = harness.Wrapper.Decorate(Ok(new Counter()));
 
         (await handler(Get, harness.Context())).StatusCode.ShouldBe(503);

@@ -96,27 +96,161 @@ public class SettingsCacheTests
         log.ToString().Trim().Split('\n').Length.ShouldBe(1);
     }
 
-    [Theory]
-    [InlineData(120, 30, 61)]
-    [InlineData(10, 5, 6)]
-    public async Task Last_good_settings_stay_while_reads_fail_until_they_expire_or_grow_too_stale(int maxStaleMinutes, int stillArmedAfter, int disarmedAfterMore)
-    {
-        // Armed until 01:00; the clock starts at 00:00.
-        var source = new FlakySource(Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":503}"""));
-        var clock = new ManualTimeProvider();
-        var wrapper = new ChaosWrapper(source, new ChaosOptions
-        {
-            TimeProvider = clock, LogWriter = TextWriter.Null, Randomizer = Sequence.Always(0.5), MaxStaleness = TimeSpan.FromMinutes(maxStaleMinutes),
-        });
-        async Task<int> Status() => (await wrapper.InvokeAsync(Get, new TestLambdaContext(clock), (_, _) => Task.FromResult(new APIGatewayHttpApiV2ProxyResponse { StatusCode = 200 }))).StatusCode;
-        (await Status()).ShouldBe(503);
+    private const string Armed503 = """{"type":"statusCode","rate":1,"statusCode":503}""";
 
+    private static (ChaosWrapper Wrapper, FlakySource Source, ManualTimeProvider Clock, StringWriter Log) FlakyWrapper(string settings, Action<ChaosOptions>? configure = null)
+    {
+        var clock = new ManualTimeProvider();
+        var source = new FlakySource(settings, clock);
+        var log = new StringWriter();
+        var options = new ChaosOptions { TimeProvider = clock, LogWriter = log, Randomizer = Sequence.Always(0.5), RefreshRandomizer = Sequence.Always(0) };
+        configure?.Invoke(options);
+        return (new ChaosWrapper(source, options), source, clock, log);
+    }
+
+    private static async Task<int> Status(ChaosWrapper wrapper, ManualTimeProvider clock) =>
+        (await wrapper.InvokeAsync(Get, new TestLambdaContext(clock), (_, _) => Task.FromResult(new APIGatewayHttpApiV2ProxyResponse { StatusCode = 200 }))).StatusCode;
+
+    private static int FailClosedLines(StringWriter log) => log.ToString().Split('\n').Count(l => l.Contains("failing closed", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Armed_settings_that_cannot_be_confirmed_stop_applying_after_the_bound_with_one_line_and_return_after_a_good_read()
+    {
+        // Armed until 01:00 (an hour away); the store becomes unreachable right after the first good read at T.
+        var (wrapper, source, clock, log) = FlakyWrapper(Documents.Armed(Armed503));
+        (await Status(wrapper, clock)).ShouldBe(503);
         source.Failing = true;
-        clock.Advance(TimeSpan.FromMinutes(stillArmedAfter));
-        (await Status()).ShouldBe(503);
-        clock.Advance(TimeSpan.FromMinutes(disarmedAfterMore));
-        (await Status()).ShouldBe(200);
-        source.Calls.ShouldBeGreaterThan(2);
+
+        for (var second = 1; second <= 29; second++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            (await Status(wrapper, clock)).ShouldBe(503, $"at T+{second} s");
+        }
+
+        FailClosedLines(log).ShouldBe(0);
+        clock.Advance(TimeSpan.FromSeconds(2)); // T+31 s
+        for (var second = 31; second <= 120; second++)
+        {
+            (await Status(wrapper, clock)).ShouldBe(200, $"at T+{second} s");
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        FailClosedLines(log).ShouldBe(1);
+
+        // The store answers again: armed settings apply again after the next (backed-off, at most 30 s) read.
+        source.Failing = false;
+        var recovered = false;
+        for (var second = 0; second <= 30 && !recovered; second++)
+        {
+            recovered = await Status(wrapper, clock) == 503;
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        recovered.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task The_bound_is_configurable_and_expires_at_still_ends_armed_settings_sooner()
+    {
+        var (wrapper, source, clock, _) = FlakyWrapper(Documents.Armed(Armed503), o => o.MaxUnconfirmedArmed = TimeSpan.FromSeconds(10));
+        (await Status(wrapper, clock)).ShouldBe(503);
+        source.Failing = true;
+        clock.Advance(TimeSpan.FromSeconds(9.9));
+        (await Status(wrapper, clock)).ShouldBe(503);
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        (await Status(wrapper, clock)).ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task Disarmed_last_known_good_stays_while_reads_fail_and_nothing_is_injected()
+    {
+        var (wrapper, source, clock, log) = FlakyWrapper(Documents.Disarmed);
+        (await Status(wrapper, clock)).ShouldBe(200);
+        source.Failing = true;
+        for (var minute = 0; minute < 30; minute++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            (await Status(wrapper, clock)).ShouldBe(200);
+        }
+
+        FailClosedLines(log).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Failed_reads_back_off_exponentially_and_retries_stay_within_the_bound()
+    {
+        var (wrapper, source, clock, _) = FlakyWrapper(Documents.Disarmed, o => o.Randomizer = Sequence.Always(0.999));
+        (await Status(wrapper, clock)).ShouldBe(200);
+        source.Failing = true;
+
+        // Invoked every 100 ms for 10 minutes: a read happens whenever one is due.
+        for (var tick = 0; tick < 6000; tick++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Status(wrapper, clock);
+        }
+
+        var failed = source.CallTimes.Skip(1).ToList();
+        var intervals = failed.Zip(failed.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        intervals.Count.ShouldBeGreaterThan(20);
+        for (var i = 1; i < 5; i++)
+        {
+            intervals[i].ShouldBeGreaterThan(intervals[i - 1] * 1.9, $"interval {i}");
+        }
+
+        intervals.ShouldAllBe(s => s <= 30.1);
+        intervals.Max().ShouldBeGreaterThan(25);
+    }
+
+    [Theory]
+    [InlineData(0.0, 5.0)]
+    [InlineData(0.5, 4.5)]
+    [InlineData(1.0, 4.0)]
+    public async Task The_refresh_instant_is_spread_by_the_injected_randomizer_never_past_the_ttl(double random, double refreshAfter)
+    {
+        var harness = new Harness(Documents.Armed(Armed503), configure: o => o.RefreshRandomizer = Sequence.Always(random));
+        (await Invoke(harness)).StatusCode.ShouldBe(503);
+        harness.Source.Settings = Documents.Disarmed;
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(refreshAfter - 0.05));
+        (await Invoke(harness)).StatusCode.ShouldBe(503);
+        harness.Clock.Advance(TimeSpan.FromSeconds(0.05));
+        (await Invoke(harness)).StatusCode.ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task A_fleet_started_together_spreads_its_reads_over_the_last_fifth_of_the_ttl()
+    {
+        var random = new Random(7);
+        var clock = new ManualTimeProvider();
+        var sources = Enumerable.Range(0, 200).Select(_ => new FlakySource(Documents.Armed(Armed503), clock)).ToList();
+        var wrappers = sources.Select(s => new ChaosWrapper(s, new ChaosOptions { TimeProvider = clock, LogWriter = TextWriter.Null, Randomizer = Sequence.Always(0.5), RefreshRandomizer = random.NextDouble })).ToList();
+        foreach (var wrapper in wrappers)
+        {
+            await Status(wrapper, clock);
+        }
+
+        var start = clock.GetUtcNow();
+        for (var tick = 1; tick <= 50; tick++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            foreach (var wrapper in wrappers)
+            {
+                await Status(wrapper, clock);
+            }
+        }
+
+        var secondReads = sources.Select(s => (s.CallTimes[1] - start).TotalSeconds).ToList();
+        secondReads.ShouldAllBe(s => s >= 3.99 && s <= 5.0);
+        secondReads.GroupBy(s => Math.Round(s, 1)).Max(g => g.Count()).ShouldBeLessThan(40); // no lockstep burst
+        secondReads.Distinct().Count().ShouldBeGreaterThan(8);
+    }
+
+    [Fact]
+    public void A_bound_that_is_not_positive_is_refused_naming_the_option()
+    {
+        var error = Should.Throw<ArgumentOutOfRangeException>(() => new ChaosWrapper(new FlakySource(Documents.Disarmed, new ManualTimeProvider()), new ChaosOptions { MaxUnconfirmedArmed = TimeSpan.Zero, LogWriter = TextWriter.Null }));
+        error.Message.ShouldContain("ChaosOptions.MaxUnconfirmedArmed");
     }
 
     private sealed class GatedSource : IChaosSettingsSource
@@ -137,17 +271,17 @@ public class SettingsCacheTests
         }
     }
 
-    private sealed class FlakySource(string settings) : IChaosSettingsSource
+    private sealed class FlakySource(string settings, TimeProvider clock) : IChaosSettingsSource
     {
         public bool Failing { get; set; }
 
-        public int Calls { get; private set; }
+        public List<DateTimeOffset> CallTimes { get; } = [];
 
         public string Description => "flaky";
 
         public ValueTask<SettingsDocument> FetchAsync(CancellationToken cancellationToken)
         {
-            Calls++;
+            CallTimes.Add(clock.GetUtcNow());
             return Failing ? throw new HttpRequestException("unreachable") : new ValueTask<SettingsDocument>(new SettingsDocument(settings, null));
         }
     }

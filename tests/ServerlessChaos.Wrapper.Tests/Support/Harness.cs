@@ -13,6 +13,7 @@ public sealed class Harness
         {
             TimeProvider = Clock,
             Randomizer = random ?? Sequence.Always(0.5),
+            RefreshRandomizer = Sequence.Always(0), // refreshes exactly at the TTL unless a test spreads them
             LogWriter = Log,
             FunctionName = "fallback-name",
         };
