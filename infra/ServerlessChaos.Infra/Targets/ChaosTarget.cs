@@ -33,6 +33,31 @@ public sealed class ChaosTargetProps
     /// while armed stay off the account's SSM throughput. Defaults to false.
     /// </summary>
     public bool UseParametersAndSecretsExtension { get; init; }
+
+    /// <summary>
+    /// Read the settings from an AWS AppConfig configuration profile through the AppConfig Agent Lambda extension
+    /// instead of SSM (the halt parameter stays in SSM). Null (the default) keeps SSM.
+    /// </summary>
+    public ChaosTargetAppConfig? AppConfig { get; init; }
+}
+
+/// <summary>Where <see cref="ChaosTarget"/> points a function's wrapper in AWS AppConfig (<see cref="ChaosTargetProps.AppConfig"/>).</summary>
+public sealed class ChaosTargetAppConfig
+{
+    /// <summary>The AppConfig application ID (not its name: the IAM grant needs the ID).</summary>
+    public required string ApplicationId { get; init; }
+
+    /// <summary>The AppConfig environment ID.</summary>
+    public required string EnvironmentId { get; init; }
+
+    /// <summary>The configuration profile ID (a freeform or a feature-flag profile).</summary>
+    public required string ConfigurationProfileId { get; init; }
+
+    /// <summary>
+    /// The ARN of the AWS AppConfig Agent Lambda extension layer for the stack's region and the function's
+    /// architecture, as AWS publishes it in the AppConfig user guide (it differs per region and architecture).
+    /// </summary>
+    public string? AgentLayerArn { get; init; }
 }
 
 /// <summary>
@@ -52,6 +77,15 @@ public sealed class ChaosTarget : Construct
 
     // The Parameters and Secrets extension version; its layer ARN per region comes from the CDK's region facts.
     private const string ExtensionVersion = "1.0.103";
+
+    /// <summary>The environment variables naming the AppConfig application, environment and configuration profile.</summary>
+    public const string AppConfigApplicationVariable = "SERVERLESS_CHAOS_APPCONFIG_APPLICATION";
+
+    /// <inheritdoc cref="AppConfigApplicationVariable"/>
+    public const string AppConfigEnvironmentVariable = "SERVERLESS_CHAOS_APPCONFIG_ENVIRONMENT";
+
+    /// <inheritdoc cref="AppConfigApplicationVariable"/>
+    public const string AppConfigProfileVariable = "SERVERLESS_CHAOS_APPCONFIG_PROFILE";
 
     /// <summary>The settings parameter name the wrapper reads.</summary>
     public readonly string ParameterName;
@@ -99,6 +133,56 @@ public sealed class ChaosTarget : Construct
             // The wrapper keeps its own short cache while armed; the extension's must not be longer.
             function.AddEnvironment("SSM_PARAMETER_STORE_TTL", "5");
         }
+
+        if (props.AppConfig is { } appConfig)
+        {
+            UseAppConfig(id, function, stack, appConfig, props.UseParametersAndSecretsExtension);
+        }
+    }
+
+    private void UseAppConfig(string id, Function function, Stack stack, ChaosTargetAppConfig appConfig, bool parametersExtension)
+    {
+        if (parametersExtension)
+        {
+            throw new ArgumentException(
+                $"ChaosTarget '{id}': AppConfig and UseParametersAndSecretsExtension both choose where the settings are read from; set one of them", "props");
+        }
+
+        foreach (var (name, value) in new[]
+        {
+            ("AppConfig.ApplicationId", appConfig.ApplicationId),
+            ("AppConfig.EnvironmentId", appConfig.EnvironmentId),
+            ("AppConfig.ConfigurationProfileId", appConfig.ConfigurationProfileId),
+        })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new ArgumentException($"ChaosTarget '{id}': {name} is required (the ID, which the IAM grant needs)", "props");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(appConfig.AgentLayerArn))
+        {
+            throw new ArgumentException(
+                $"ChaosTarget '{id}': AppConfig.AgentLayerArn is required: the AWS AppConfig Agent Lambda extension layer ARN for this region and the function's " +
+                $"architecture ({function.Architecture.Name}), from the AppConfig user guide's list of extension layers", "props");
+        }
+
+        function.AddLayers(LayerVersion.FromLayerVersionArn(this, "AppConfigAgentExtension", appConfig.AgentLayerArn));
+        function.AddEnvironment(SourceVariable, "appconfig");
+        function.AddEnvironment(AppConfigApplicationVariable, appConfig.ApplicationId);
+        function.AddEnvironment(AppConfigEnvironmentVariable, appConfig.EnvironmentId);
+        function.AddEnvironment(AppConfigProfileVariable, appConfig.ConfigurationProfileId);
+        function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadChaosSettingsFromAppConfig",
+            Actions = ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"],
+            Resources =
+            [
+                $"arn:{stack.Partition}:appconfig:{stack.Region}:{stack.Account}:application/{appConfig.ApplicationId}" +
+                $"/environment/{appConfig.EnvironmentId}/configuration/{appConfig.ConfigurationProfileId}",
+            ],
+        }));
     }
 
     private static string DefaultParameterName(Function function, string prefix)

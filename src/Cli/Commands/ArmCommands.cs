@@ -36,6 +36,15 @@ internal static class ArmCommands
         var reorderRecords = new Option<string?>("--reorder-records") { Description = "Batches: shuffle (default) or reverse the records.", Arity = ArgumentArity.ZeroOrOne };
         var delayRecords = new Option<string?>("--delay-records") { Description = "Batches: hold back a share of the records (default 0.5) as batch item failures; needs --report-batch-item-failures.", Arity = ArgumentArity.ZeroOrOne };
         var reportBatchItemFailures = new Option<bool>("--report-batch-item-failures") { Description = "Confirm the event source mapping has ReportBatchItemFailures (required by --delay-records)." };
+        var corruption = new Option<string?>("--corruption")
+        {
+            Description = "After the handler ran, garble its HTTP response body (cut and marked with U+FFFD), or replace it with this body.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var wrapperDryRun = new Option<bool>("--wrapper-dry-run")
+        {
+            Description = "Arm the document with dryRun: the wrapper logs and counts what it would have injected, with provenance, and injects nothing.",
+        };
         var rate = new Option<double>("--rate") { Description = "The share of invocations affected, 0 to 1.", DefaultValueFactory = _ => 1 };
         var forOption = new Option<string>("--for") { Description = "How long until the settings expire by themselves (at most 24h).", DefaultValueFactory = _ => "15m" };
         var experimentId = new Option<string?>("--experiment-id") { Description = "An id the wrapper puts on every log line and metric." };
@@ -52,7 +61,7 @@ internal static class ArmCommands
         {
             target, latency, status, exception, timeout, dependency, dependencyFault, rate, forOption, experimentId, dryRun, advanced, prefix, halt, ledgerPrefix,
         };
-        foreach (var option in new Option[] { clockSkew, clockDrift, duplicateRecords, reorderRecords, delayRecords, reportBatchItemFailures })
+        foreach (var option in new Option[] { clockSkew, clockDrift, duplicateRecords, reorderRecords, delayRecords, reportBatchItemFailures, corruption, wrapperDryRun })
         {
             command.Options.Add(option);
         }
@@ -78,6 +87,8 @@ internal static class ArmCommands
                 ReorderRecords = parse.GetResult(reorderRecords) is null ? null : parse.GetValue(reorderRecords) ?? "",
                 DelayRecords = parse.GetResult(delayRecords) is null ? null : parse.GetValue(delayRecords) ?? "",
                 ReportBatchItemFailures = parse.GetValue(reportBatchItemFailures),
+                Corruption = parse.GetResult(corruption) is null ? null : parse.GetValue(corruption) ?? "",
+                WrapperDryRun = parse.GetValue(wrapperDryRun),
             };
             var now = context.Clock.GetUtcNow();
             var parameter = ArmRequest.ParameterFor(request.Target, parse.GetRequiredValue(prefix));

@@ -49,6 +49,12 @@ internal sealed class ArmRequest
     /// <summary><c>--report-batch-item-failures</c>: the operator confirms the event source mapping reports batch item failures.</summary>
     public bool ReportBatchItemFailures { get; init; }
 
+    /// <summary><c>--corruption</c> was given: empty to garble the handler's body, or the replacement body.</summary>
+    public string? Corruption { get; init; }
+
+    /// <summary><c>--wrapper-dry-run</c>: mark the document <c>dryRun</c>, so the wrapper logs and counts what it would inject and injects nothing.</summary>
+    public bool WrapperDryRun { get; init; }
+
     /// <summary><c>--rate</c>: the share of invocations affected, 0 to 1.</summary>
     public double Rate { get; init; } = 1;
 
@@ -60,6 +66,9 @@ internal sealed class ArmRequest
 
     /// <summary>The longest <c>--for</c>: settings must expire the same day.</summary>
     public static readonly TimeSpan MaxFor = TimeSpan.FromHours(24);
+
+    /// <summary>The longest <c>--corruption</c> body the wrapper's parser accepts.</summary>
+    public const int MaxCorruptionBody = 64 * 1024;
 
     /// <summary>The parameter to write: the target itself when it starts with <c>/</c>, else the prefix plus the target.</summary>
     public static string ParameterFor(string target, string prefix)
@@ -131,9 +140,25 @@ internal sealed class ArmRequest
 
         AddEventFaults(faults);
 
+        if (Corruption is not null)
+        {
+            var fault = new JsonObject { ["type"] = "corruption", ["rate"] = Rate };
+            if (Corruption.Length > MaxCorruptionBody)
+            {
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"--corruption body must be at most {MaxCorruptionBody} characters (was {Corruption.Length})"));
+            }
+
+            if (Corruption.Length > 0)
+            {
+                fault["body"] = Corruption;
+            }
+
+            faults.Add(fault);
+        }
+
         if (faults.Count == 0)
         {
-            throw new FormatException("nothing to arm: give at least one of --latency, --status, --exception, --timeout, --dependency, --clock-skew, --duplicate-records, --reorder-records, --delay-records");
+            throw new FormatException("nothing to arm: give at least one of --latency, --status, --exception, --timeout, --dependency, --clock-skew, --duplicate-records, --reorder-records, --delay-records, --corruption");
         }
 
         var settings = new JsonObject
@@ -144,6 +169,10 @@ internal sealed class ArmRequest
             ["experimentId"] = ExperimentId ?? "chaos-arm-" + now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture),
             ["faults"] = faults,
         };
+        if (WrapperDryRun)
+        {
+            settings["dryRun"] = true;
+        }
 
         var parsed = ChaosSettings.Parse(settings.ToJsonString());
         if (!parsed.IsValid)

@@ -22,8 +22,10 @@ internal static class SettingsDescription
             DuplicateRecordsFaultSettings d => d.Mode == DuplicateMode.Batch ? "duplicate batch" : string.Create(c, $"duplicate {d.Share * 100:0.##}% of records"),
             ReorderRecordsFaultSettings r => r.Order == RecordOrder.Reverse ? "reverse records" : "shuffle records",
             DelayRecordsFaultSettings d => string.Create(c, $"delay {d.Share * 100:0.##}% of records"),
+            CorruptionFaultSettings b => b.Body is null ? "corrupt the response body (garbled)" : "replace the response body",
             _ => fault.Type,
         };
-        return string.Create(c, $"{what} on {fault.Rate * 100:0.##}% of invocations");
+        var dryRun = fault.DryRun ? " (dry run: logged and counted, not injected)" : "";
+        return string.Create(c, $"{what} on {fault.Rate * 100:0.##}% of invocations{dryRun}");
     }
 }
