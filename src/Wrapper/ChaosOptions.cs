@@ -2,7 +2,10 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace ServerlessChaos.Wrapper;
 
-/// <summary>How the wrapper reads settings, injects faults and reports them. Every member has a working default.</summary>
+/// <summary>
+/// How the wrapper reads settings, injects faults and reports them. Every member has a working default. A wrapper copies
+/// these options when it is constructed: changing the object afterwards has no effect on that wrapper.
+/// </summary>
 public sealed class ChaosOptions
 {
     /// <summary>Default response header naming injected faults.</summary>
@@ -32,11 +35,15 @@ public sealed class ChaosOptions
     /// <value>Defaults to 5 seconds.</value>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>First wait after a failed read; it doubles with every further failure.</summary>
+    /// <summary>
+    /// First wait after a throttled read (SSM <c>ThrottlingException</c>, HTTP 429); it doubles with every further throttled
+    /// read, jittered over the second half. Other failures are retried at the next refresh (network, timeout, 5xx) or
+    /// after the idle TTL (access denied: disarmed at once).
+    /// </summary>
     /// <value>Defaults to 1 second.</value>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Longest wait between failed reads (never longer than <see cref="MaxUnconfirmedArmed"/>).</summary>
+    /// <summary>Longest wait between throttled reads (never longer than <see cref="MaxUnconfirmedArmed"/>).</summary>
     /// <value>Defaults to 60 seconds; with the default bound, retries are at most 30 seconds apart.</value>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -84,8 +91,9 @@ public sealed class ChaosOptions
     public TextWriter? LogWriter { get; set; }
 
     /// <summary>Function name for telemetry when the context has none.</summary>
-    /// <value>Defaults to <c>AWS_LAMBDA_FUNCTION_NAME</c>.</value>
-    public string? FunctionName { get; set; } = Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME");
+    /// <value>Defaults to null: the wrapper then uses <c>AWS_LAMBDA_FUNCTION_NAME</c>, read when it is constructed through
+    /// the environment it was built with (<see cref="ChaosWrapper.FromEnvironment"/>'s reader, else the process).</value>
+    public string? FunctionName { get; set; }
 
     /// <summary>
     /// The System.Text.Json metadata of the function's event and result types: pass the same
@@ -100,4 +108,7 @@ public sealed class ChaosOptions
     /// <summary>Folder the disk-space fault fills.</summary>
     /// <value>Defaults to <see cref="Path.GetTempPath"/> (<c>/tmp</c> on Lambda).</value>
     public string TempDirectory { get; set; } = Path.GetTempPath();
+
+    /// <summary>The wrapper's own copy, taken once at construction (members are values or delegates, so a shallow copy suffices).</summary>
+    internal ChaosOptions Copy() => (ChaosOptions)MemberwiseClone();
 }

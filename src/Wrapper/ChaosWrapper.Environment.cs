@@ -34,6 +34,12 @@ public sealed partial class ChaosWrapper
     /// <summary>Prefix of function settings parameters: the parameter is this prefix plus the function name.</summary>
     public const string FunctionParameterPrefix = ChaosConventions.ParameterPrefix;
 
+    /// <summary>The function's name, set by Lambda: the telemetry's function name when the context has none.</summary>
+    internal const string FunctionNameVariable = "AWS_LAMBDA_FUNCTION_NAME";
+
+    /// <summary>The Parameters and Secrets extension's port, when not the default 2773.</summary>
+    internal const string ExtensionPortVariable = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+
     private static readonly object SharedLock = new();
     private static ChaosWrapper? _shared;
 
@@ -65,14 +71,15 @@ public sealed partial class ChaosWrapper
     /// the process environment. A host with its own environment reader passes it here.</param>
     public static ChaosWrapper FromEnvironment(ChaosOptions? options = null, Func<string, string?>? environment = null)
     {
-        options ??= new ChaosOptions();
-        environment ??= Environment.GetEnvironmentVariable;
+        // A copy: the environment's TTL overrides go into the wrapper's options, never into the caller's object.
+        options = options?.Copy() ?? new ChaosOptions();
+        environment ??= ProcessVariable;
         var telemetry = new Telemetry.ChaosTelemetry(options.LogWriter, options.TimeProvider);
         EnvironmentControls.Apply(options, environment, telemetry);
         if (EnvironmentControls.IsDisabled(environment, telemetry))
         {
             // Switched off without a code deploy: no source, so no reads and no faults.
-            return new ChaosWrapper(null, options);
+            return new ChaosWrapper(null, options, environment);
         }
 
         IChaosSettingsSource? source = null;
@@ -85,8 +92,14 @@ public sealed partial class ChaosWrapper
             telemetry.Problem("The chaos wrapper could not be set up from the environment; no faults are injected", "environment", null, ex);
         }
 
-        return new ChaosWrapper(source, options);
+        return new ChaosWrapper(source, options, environment);
     }
+
+    /// <summary>
+    /// The process environment: the one place the wrapper reads it, and only where no reader was given
+    /// (<see cref="FromEnvironment"/>'s <c>environment</c> replaces it everywhere).
+    /// </summary>
+    internal static string? ProcessVariable(string name) => Environment.GetEnvironmentVariable(name);
 
     private static IChaosSettingsSource? SourceFromEnvironment(ChaosOptions options, Func<string, string?> environment)
     {
@@ -106,7 +119,8 @@ public sealed partial class ChaosWrapper
         {
             if (string.Equals(environment(SourceVariable), "extension", StringComparison.OrdinalIgnoreCase))
             {
-                return new ExtensionSettingsSource(parameter, halt, sessionToken: environment("AWS_SESSION_TOKEN"));
+                return new ExtensionSettingsSource(
+                    parameter, halt, LocalPort(environment, ExtensionPortVariable, ExtensionSettingsSource.DefaultEndpoint.Port), environment("AWS_SESSION_TOKEN") ?? "");
             }
 
             return new SsmSettingsSource(SsmParametersReader.FromEnvironment(environment, options.TimeProvider), parameter, halt);
@@ -131,12 +145,7 @@ public sealed partial class ChaosWrapper
         var application = Required(AppConfigApplicationVariable);
         var appEnvironment = Required(AppConfigEnvironmentVariable);
         var profile = Required(AppConfigProfileVariable);
-        var portText = environment("AWS_APPCONFIG_EXTENSION_HTTP_PORT");
-        var port = AppConfigSettingsSource.DefaultPort;
-        if (!string.IsNullOrEmpty(portText) && (!int.TryParse(portText, out port) || port is < 1 or > 65535))
-        {
-            throw new ArgumentException($"AWS_APPCONFIG_EXTENSION_HTTP_PORT must be a port number 1-65535 (was \"{portText}\")");
-        }
+        var agent = LocalPort(environment, "AWS_APPCONFIG_EXTENSION_HTTP_PORT", AppConfigSettingsSource.DefaultPort);
 
         // The halt parameter stays in SSM, so one switch stops every function whatever its source; without a region
         // (a local run) there is no halt to read.
@@ -147,6 +156,19 @@ public sealed partial class ChaosWrapper
             readHalt = async token => (await reader.GetParametersAsync([halt], token).ConfigureAwait(false)).Found.FirstOrDefault()?.Value;
         }
 
-        return new AppConfigSettingsSource(application, appEnvironment, profile, new Uri($"http://localhost:{port}"), AgentClient, readHalt);
+        return new AppConfigSettingsSource(application, appEnvironment, profile, agent, AgentClient, readHalt);
+    }
+
+    /// <summary>A Lambda extension's address on localhost, its port from <paramref name="variable"/> when set.</summary>
+    private static Uri LocalPort(Func<string, string?> environment, string variable, int defaultPort)
+    {
+        var text = environment(variable)?.Trim();
+        var port = defaultPort;
+        if (!string.IsNullOrEmpty(text) && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        {
+            throw new ArgumentException($"{variable} must be a port number 1-65535 (was \"{text}\")");
+        }
+
+        return new Uri($"http://localhost:{port}");
     }
 }

@@ -163,7 +163,7 @@ public sealed partial class ChaosWrapper
                 continue;
             }
 
-            if (Options.Randomizer() < fault.Rate && Matches(fault, eventRoot))
+            if (_options.Randomizer() < fault.Rate && Matches(fault, eventRoot))
             {
                 if (fault.DryRun)
                 {
@@ -197,7 +197,7 @@ public sealed partial class ChaosWrapper
         object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
     {
         var identity = new InvocationIdentity(
-            ContextShape<TContext>.FunctionName(context) ?? Options.FunctionName, ContextShape<TContext>.RequestId(context), settings.ExperimentId);
+            ContextShape<TContext>.FunctionName(context) ?? _options.FunctionName, ContextShape<TContext>.RequestId(context), settings.ExperimentId);
         var wouldInject = ReportDryRuns(settings, dryRuns, identity);
         var deadline = Deadline(ContextShape<TContext>.RemainingTime(context));
         var injected = new List<string>(2);
@@ -232,7 +232,7 @@ public sealed partial class ChaosWrapper
 
                     if (faults[i] is StatusCodeFaultSettings { RunHandler: false } status)
                     {
-                        if (TryCreateStatus(results, status, Options.InjectedHeader, Describe(injected, status.Type), out response))
+                        if (TryCreateStatus(results, status, _options.InjectedHeader, Describe(injected, status.Type), out response))
                         {
                             Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
                             answered = true;
@@ -288,7 +288,7 @@ public sealed partial class ChaosWrapper
     private async Task<string?> BeforeHandlerAsync(
         ChaosSettings settings, uint fired, InvocationIdentity identity, DateTimeOffset? deadline, List<string> injected)
     {
-        var time = Options.TimeProvider;
+        var time = _options.TimeProvider;
         var faults = settings.Faults;
         foreach (var fault in Fired<LatencyFaultSettings>(faults, fired))
         {
@@ -356,7 +356,7 @@ public sealed partial class ChaosWrapper
                 delay = null;
             }
 
-            if (RecordBatch.Read(eventRoot) is not { } batch || BatchPlan.Create(batch, delay, duplicate, reorder, Options.Randomizer) is not { } plan)
+            if (RecordBatch.Read(eventRoot) is not { } batch || BatchPlan.Create(batch, delay, duplicate, reorder, _options.Randomizer) is not { } plan)
             {
                 return null;
             }
@@ -492,13 +492,13 @@ public sealed partial class ChaosWrapper
 
     /// <summary>The invocation's deadline from the context's remaining time; none when absent or beyond Lambda's 15 minutes.</summary>
     private DateTimeOffset? Deadline(TimeSpan? remaining) =>
-        remaining is { } left && left <= LambdaMaxDuration ? Options.TimeProvider.GetUtcNow() + (left < TimeSpan.Zero ? TimeSpan.Zero : left) : null;
+        remaining is { } left && left <= LambdaMaxDuration ? _options.TimeProvider.GetUtcNow() + (left < TimeSpan.Zero ? TimeSpan.Zero : left) : null;
 
     private TResult AfterHandler<TResult>(
         TResult result, ChaosSettings settings, uint fired, object? eventRoot, ResultAdapter<TResult> results,
         InvocationIdentity identity, List<string> injected, InvocationScope? scope, List<string>? wouldInject)
     {
-        var header = Options.InjectedHeader;
+        var header = _options.InjectedHeader;
         try
         {
             if (scope?.Injected == true)
@@ -560,9 +560,9 @@ public sealed partial class ChaosWrapper
                 (wouldInject ??= []).Add(FaultTypes.Dependency);
             }
 
-            if (wouldInject is not null && !string.IsNullOrEmpty(Options.DryRunHeader))
+            if (wouldInject is not null && !string.IsNullOrEmpty(_options.DryRunHeader))
             {
-                result = results.TagHeader(result, Options.DryRunHeader, string.Join(",", wouldInject));
+                result = results.TagHeader(result, _options.DryRunHeader, string.Join(",", wouldInject));
             }
         }
         catch (Exception ex)
@@ -598,7 +598,7 @@ public sealed partial class ChaosWrapper
     private TResult Corrupt<TResult>(
         TResult result, CorruptionFaultSettings fault, ResultAdapter<TResult> results, InvocationIdentity identity, List<string> injected)
     {
-        var random = Options.Randomizer();
+        var random = _options.Randomizer();
         if (!results.TryRewriteBody(result, body => fault.Corrupt(body, random), out var changed))
         {
             Telemetry.Problem("The corruption fault needs an HTTP-shaped result (statusCode and body); the result is returned unchanged", "wrapper");
@@ -627,11 +627,11 @@ public sealed partial class ChaosWrapper
     /// <summary>A delay between <paramref name="minMs"/> and <paramref name="maxMs"/>, cut to end before the deadline unless allowed.</summary>
     internal TimeSpan BoundedDelay(int minMs, int maxMs, DateTimeOffset? deadline, bool allowPastDeadline)
     {
-        var milliseconds = maxMs > minMs ? minMs + ((maxMs - minMs) * Options.Randomizer()) : minMs;
+        var milliseconds = maxMs > minMs ? minMs + ((maxMs - minMs) * _options.Randomizer()) : minMs;
         var delay = TimeSpan.FromMilliseconds(milliseconds);
         if (!allowPastDeadline && deadline is not null)
         {
-            var available = deadline.Value - Options.TimeProvider.GetUtcNow() - Options.DeadlineMargin;
+            var available = deadline.Value - _options.TimeProvider.GetUtcNow() - _options.DeadlineMargin;
             if (available < TimeSpan.Zero)
             {
                 available = TimeSpan.Zero;
@@ -659,12 +659,12 @@ public sealed partial class ChaosWrapper
 
         // Random but reproducible in tests: the picks come from the injected randomizer.
         var count = RandomChoice.Portion(share, ids.Count);
-        return [.. RandomChoice.Shuffle(ids.Count, count, Options.Randomizer).Take(count).Select(i => ids[i])];
+        return [.. RandomChoice.Shuffle(ids.Count, count, _options.Randomizer).Take(count).Select(i => ids[i])];
     }
 
     private async Task<string?> FillDiskAsync(DiskSpaceFaultSettings fault, InvocationIdentity identity)
     {
-        var path = Path.Combine(Options.TempDirectory, $"serverless-chaos-fill-{Guid.NewGuid():N}.bin");
+        var path = Path.Combine(_options.TempDirectory, $"serverless-chaos-fill-{Guid.NewGuid():N}.bin");
         long written = 0;
         try
         {

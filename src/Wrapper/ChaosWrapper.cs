@@ -18,25 +18,42 @@ public sealed partial class ChaosWrapper
     /// <summary>What the wrapper reads from a Lambda context (<c>RemainingTime</c>, <c>AwsRequestId</c>, <c>FunctionName</c>), for the trimmer.</summary>
     private const DynamicallyAccessedMemberTypes ContextMembers = DynamicallyAccessedMemberTypes.PublicProperties;
 
+    private readonly ChaosOptions _options;
     private readonly SettingsCache? _cache;
     private readonly ChaosClock _clock;
     private readonly JsonShapes _shapes;
     private readonly OncePerSettings _cannotApply = new();
     private readonly FunctionClock _functionClock;
 
-    /// <summary>Creates a wrapper reading settings from <paramref name="source"/>; null means "not opted in" (no chaos, ever).</summary>
+    /// <summary>
+    /// Creates a wrapper reading settings from <paramref name="source"/>; null means "not opted in" (no chaos, ever).
+    /// <paramref name="options"/> are copied here, once: changing that object later has no effect on this wrapper.
+    /// </summary>
     public ChaosWrapper(IChaosSettingsSource? source, ChaosOptions? options = null)
+        : this(source, options, ProcessVariable)
     {
-        Options = options ?? new ChaosOptions();
-        _clock = new ChaosClock(Options.TimeProvider);
-        _functionClock = new FunctionClock(Options.TimeProvider);
-        Telemetry = new ChaosTelemetry(Options.LogWriter, Options.TimeProvider);
-        _shapes = new JsonShapes(Options.JsonTypeInfoResolver);
-        _cache = source is null ? null : new SettingsCache(source, Options, Telemetry, _clock);
     }
 
-    /// <summary>The options this wrapper runs with.</summary>
-    public ChaosOptions Options { get; }
+    /// <summary>The same, with the environment (for <c>AWS_LAMBDA_FUNCTION_NAME</c>) read through <paramref name="environment"/>.</summary>
+    internal ChaosWrapper(IChaosSettingsSource? source, ChaosOptions? options, Func<string, string?> environment)
+    {
+        _options = options?.Copy() ?? new ChaosOptions();
+        _options.FunctionName ??= environment(FunctionNameVariable) is { Length: > 0 } name ? name : null;
+        _clock = new ChaosClock(_options.TimeProvider);
+        _functionClock = new FunctionClock(_options.TimeProvider);
+        Telemetry = new ChaosTelemetry(_options.LogWriter, _options.TimeProvider);
+        _shapes = new JsonShapes(_options.JsonTypeInfoResolver);
+        _cache = source is null ? null : new SettingsCache(source, _options, Telemetry, _clock);
+    }
+
+    /// <summary>
+    /// A copy of the options this wrapper runs with (taken at construction, with the environment's function name filled
+    /// in). Changing the copy has no effect: build a new wrapper to run with other options.
+    /// </summary>
+    public ChaosOptions Options => _options.Copy();
+
+    /// <summary>The wrapper's own options, for the parts of the wrapper that run outside this class (never handed out).</summary>
+    internal ChaosOptions OptionsInForce => _options;
 
     /// <summary>Whether this wrapper has a settings source (the function opted in).</summary>
     public bool IsOptedIn => _cache is not null;

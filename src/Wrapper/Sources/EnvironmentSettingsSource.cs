@@ -18,7 +18,7 @@ public sealed class EnvironmentSettingsSource : IChaosSettingsSource
     {
         _variable = variable;
         _haltVariable = haltVariable;
-        _read = read ?? Environment.GetEnvironmentVariable;
+        _read = read ?? ChaosWrapper.ProcessVariable;
     }
 
     /// <inheritdoc />

@@ -35,9 +35,10 @@ public sealed class ExtensionSettingsSource : IChaosSettingsSource
         ArgumentException.ThrowIfNullOrWhiteSpace(parameterName);
         _parameterName = parameterName;
         _haltParameterName = string.IsNullOrWhiteSpace(haltParameterName) ? null : haltParameterName;
-        var port = Environment.GetEnvironmentVariable("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT");
+        // Defaults from the process environment only when not given: ChaosWrapper.FromEnvironment passes both from its reader.
+        var port = endpoint is null ? ChaosWrapper.ProcessVariable(ChaosWrapper.ExtensionPortVariable) : null;
         _endpoint = endpoint ?? (int.TryParse(port, out var p) ? new Uri($"http://localhost:{p}") : DefaultEndpoint);
-        _sessionToken = sessionToken ?? Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
+        _sessionToken = sessionToken ?? ChaosWrapper.ProcessVariable("AWS_SESSION_TOKEN");
         _http = httpClient ?? SharedClient;
     }
 

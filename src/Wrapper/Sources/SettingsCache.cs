@@ -32,8 +32,9 @@ internal sealed class CacheSnapshot
 /// The settings cache: refreshed lazily on the invocation path (never by a timer, which would not fire in a frozen
 /// Lambda), at most one read in flight, each invocation waiting at most the fetch budget; short lifetime while armed,
 /// long while idle, each lifetime shortened by a random part of <see cref="ChaosOptions.RefreshSpread"/> so a fleet does
-/// not read in lockstep. On failure reads back off (exponential, jittered, capped at the fail-closed bound); the last
-/// good settings stay if disarmed, and if armed only until <see cref="ChaosOptions.MaxUnconfirmedArmed"/> after the last
+/// not read in lockstep. A failed read is retried by its kind (throttled: exponential backoff, jittered, capped at the
+/// fail-closed bound; other transient failures: the next refresh; denied: disarmed at once); the last good settings stay
+/// if disarmed, and if armed only until <see cref="ChaosOptions.MaxUnconfirmedArmed"/> after the last
 /// good read (fail closed: past it nothing is injected until a read succeeds again, with one log line saying so).
 /// </summary>
 internal sealed class SettingsCache
@@ -44,7 +45,8 @@ internal sealed class SettingsCache
     private readonly object _gate = new();
     private volatile CacheSnapshot? _current;
     private Task? _inflight;
-    private int _failures;
+    private int _throttles;
+    private string? _lastDenied;
     private string? _lastReportedInvalid;
     private (string? Version, ChaosSettings Settings)? _parsed;
 
@@ -200,9 +202,9 @@ internal sealed class SettingsCache
         }
 
         var armed = !halted && settings.IsArmedAt(now);
-        var ttl = armed ? Min(_options.ArmedTtl, _bound) : _options.IdleTtl;
-        ttl *= 1 - (_spread * Math.Clamp(_refreshRandom(), 0, 1));
-        _failures = 0;
+        var ttl = Spread(armed ? Min(_options.ArmedTtl, _bound) : _options.IdleTtl);
+        _throttles = 0;
+        _lastDenied = null;
         _failedClosed = false;
         _confirmedUntil = armed ? _clock.After(stamp, _bound) : 0;
         var armedFor = settings.ExpiresAt is { } expiresAt && expiresAt - now < _bound ? expiresAt - now : _bound;
@@ -211,20 +213,54 @@ internal sealed class SettingsCache
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    /// <summary>
+    /// A failed read, retried by kind: throttled reads back off (doubling from <see cref="ChaosOptions.InitialBackoff"/>,
+    /// jittered over the second half, capped at <see cref="ChaosOptions.MaxBackoff"/> and the fail-closed bound), so a
+    /// fleet over the store's rate asks less; other transient failures (network, timeout, 5xx) are retried at the next
+    /// refresh, as if the read had answered, which adds no load; a denied read (no permission, no such parameter) means
+    /// disarmed at once, logged once until a read succeeds, and is retried after the idle TTL.
+    /// </summary>
     private void StoreFailure(Exception exception)
     {
         var stamp = _clock.Now();
-        var failures = ++_failures;
-        var backoff = _options.InitialBackoff * Math.Pow(2, Math.Min(failures - 1, 20));
-        if (backoff > _maxBackoff)
+        var kind = ReadFailure.Classify(exception);
+        var previous = _current;
+        if (kind == ReadFailureKind.Denied)
         {
-            backoff = _maxBackoff;
+            _confirmedUntil = 0;
+            _current = new CacheSnapshot(ChaosSettings.Disarmed, false, _clock.After(stamp, Spread(_options.IdleTtl)), 0);
+            var code = ReadFailure.Describe(exception);
+            if (!string.Equals(code, _lastDenied, StringComparison.Ordinal))
+            {
+                _lastDenied = code;
+                _telemetry.Problem(
+                    $"The chaos settings read was denied ({code}); no faults are injected until a read succeeds (retried every idle TTL): check the function's ssm:GetParameters permission on its settings and halt parameters",
+                    _source.Description, null, exception);
+            }
+
+            return;
         }
 
-        // Jitter spreads the retries of many concurrent functions over the second half of the interval.
-        backoff *= 0.5 + (0.5 * _options.Randomizer());
-        var previous = _current;
-        var refreshAt = _clock.After(stamp, backoff);
+        TimeSpan wait;
+        if (kind == ReadFailureKind.Throttled)
+        {
+            var throttles = ++_throttles;
+            wait = _options.InitialBackoff * Math.Pow(2, Math.Min(throttles - 1, 20));
+            if (wait > _maxBackoff)
+            {
+                wait = _maxBackoff;
+            }
+
+            // Jitter spreads the retries of many concurrent functions over the second half of the interval.
+            wait *= 0.5 + (0.5 * _options.Randomizer());
+        }
+        else
+        {
+            // While the last good read was armed, the armed cadence (never past the bound); otherwise the idle one.
+            wait = Spread(_confirmedUntil != 0 ? Min(_options.ArmedTtl, _bound) : _options.IdleTtl);
+        }
+
+        var refreshAt = _clock.After(stamp, wait);
         if (previous is not null && previous.ArmedUntil > stamp && previous.ArmedUntil < refreshAt)
         {
             // Retry no later than the moment armed settings stop applying, so the fall-back is noticed and logged then.
@@ -247,12 +283,18 @@ internal sealed class SettingsCache
             }
         }
 
+        var retry = kind == ReadFailureKind.Throttled
+            ? $"throttled ({ReadFailure.Describe(exception)}): backing off {wait.TotalSeconds:0.###} s"
+            : $"retrying at the next refresh in {wait.TotalSeconds:0.###} s";
         _telemetry.Problem(
             previous?.ArmedUntil > stamp
-                ? $"Could not read chaos settings; keeping the last good armed settings for at most {_bound.TotalSeconds:0.###} s after the last good read"
-                : "Could not read chaos settings; no faults are injected",
+                ? $"Could not read chaos settings, {retry}; keeping the last good armed settings for at most {_bound.TotalSeconds:0.###} s after the last good read"
+                : $"Could not read chaos settings, {retry}; no faults are injected",
             _source.Description, null, exception);
     }
+
+    /// <summary>A lifetime shortened by a random part of the refresh spread, so a fleet does not read in lockstep.</summary>
+    private TimeSpan Spread(TimeSpan ttl) => ttl * (1 - (_spread * Math.Clamp(_refreshRandom(), 0, 1)));
 
     private void ReportInvalidOnce(SettingsDocument document, IReadOnlyList<SettingsError> errors, string message)
     {

@@ -177,10 +177,11 @@ public class SettingsCacheTests
     }
 
     [Fact]
-    public async Task Failed_reads_back_off_exponentially_and_retries_stay_within_the_bound()
+    public async Task Throttled_reads_back_off_exponentially_and_retries_stay_within_the_bound()
     {
         var (wrapper, source, clock, _) = FlakyWrapper(Documents.Disarmed, o => o.Randomizer = Sequence.Always(0.999));
         (await Status(wrapper, clock)).ShouldBe(200);
+        source.Failure = () => new ServerlessChaos.Wrapper.Sources.Ssm.SsmReadException("Rate exceeded", "ThrottlingException", 400);
         source.Failing = true;
 
         // Invoked every 100 ms for 10 minutes: a read happens whenever one is due.
@@ -275,6 +276,9 @@ public class SettingsCacheTests
     {
         public bool Failing { get; set; }
 
+        /// <summary>What a failing read throws (default: the endpoint is unreachable).</summary>
+        public Func<Exception> Failure { get; set; } = () => new HttpRequestException("unreachable");
+
         public List<DateTimeOffset> CallTimes { get; } = [];
 
         public string Description => "flaky";
@@ -282,7 +286,7 @@ public class SettingsCacheTests
         public ValueTask<SettingsDocument> FetchAsync(CancellationToken cancellationToken)
         {
             CallTimes.Add(clock.GetUtcNow());
-            return Failing ? throw new HttpRequestException("unreachable") : new ValueTask<SettingsDocument>(new SettingsDocument(settings, null));
+            return Failing ? throw Failure() : new ValueTask<SettingsDocument>(new SettingsDocument(settings, null));
         }
     }
 

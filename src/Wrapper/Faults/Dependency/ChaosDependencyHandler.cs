@@ -35,7 +35,7 @@ public sealed class ChaosDependencyHandler : DelegatingHandler
         DependencyFaultSettings? fault = null;
         foreach (var candidate in scope.Faults)
         {
-            if (candidate.MatchesHost(host) && _wrapper.Options.Randomizer() < candidate.Rate)
+            if (candidate.MatchesHost(host) && _wrapper.OptionsInForce.Randomizer() < candidate.Rate)
             {
                 fault = candidate;
                 break;
@@ -71,7 +71,7 @@ public sealed class ChaosDependencyHandler : DelegatingHandler
                 });
                 if (delay > TimeSpan.Zero)
                 {
-                    await Task.Delay(delay, _wrapper.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(delay, _wrapper.OptionsInForce.TimeProvider, cancellationToken).ConfigureAwait(false);
                 }
 
                 return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -83,7 +83,7 @@ public sealed class ChaosDependencyHandler : DelegatingHandler
                     json.WriteNumber("statusCode", fault.StatusCode);
                     json.WriteString("errorCode", fault.ErrorCode);
                 });
-                return AwsErrorResponse(request, fault, _wrapper.Options.InjectedHeader);
+                return AwsErrorResponse(request, fault, _wrapper.OptionsInForce.InjectedHeader);
             default:
                 _wrapper.Telemetry.FaultInjected(fault.Type, scope.Identity, json =>
                 {
