@@ -1,4 +1,5 @@
-// The real Amazon.Lambda event types' names and shapes (APIGatewayEvents, ApplicationLoadBalancerEvents, SQSEvents),
+// The real Amazon.Lambda event types' names and shapes (APIGatewayEvents, ApplicationLoadBalancerEvents, SQSEvents,
+// KinesisEvents, DynamoDBEvents),
 // nested classes and lists included, declared here because this function may not reference those packages.
 #pragma warning disable CA1002, CA1034, CA1056, CA1819, CA2227
 namespace Amazon.Lambda.APIGatewayEvents
@@ -151,6 +152,73 @@ namespace Amazon.Lambda.SQSEvents
         public class BatchItemFailure
         {
             public string ItemIdentifier { get; set; } = null!;
+        }
+    }
+}
+
+namespace Amazon.Lambda.KinesisEvents
+{
+    public class KinesisEvent
+    {
+        public IList<KinesisEventRecord> Records { get; set; } = null!;
+
+        public class KinesisEventRecord
+        {
+            public string EventId { get; set; } = null!;
+
+            public string EventSourceARN { get; set; } = null!;
+
+            public Record Kinesis { get; set; } = null!;
+        }
+
+        public class Record
+        {
+            public string SequenceNumber { get; set; } = null!;
+
+            public string PartitionKey { get; set; } = null!;
+
+            public MemoryStream Data { get; set; } = null!;
+        }
+    }
+
+    public class StreamsEventResponse
+    {
+        public IList<BatchItemFailure> BatchItemFailures { get; set; } = null!;
+
+        public class BatchItemFailure
+        {
+            public string ItemIdentifier { get; set; } = null!;
+        }
+    }
+}
+
+namespace Amazon.Lambda.DynamoDBEvents
+{
+    public class DynamoDBEvent
+    {
+        public IList<DynamodbStreamRecord> Records { get; set; } = null!;
+
+        public class DynamodbStreamRecord
+        {
+            public string EventID { get; set; } = null!;
+
+            public string EventName { get; set; } = null!;
+
+            public string EventSourceArn { get; set; } = null!;
+
+            public StreamRecord Dynamodb { get; set; } = null!;
+        }
+
+        public class StreamRecord
+        {
+            public string SequenceNumber { get; set; } = null!;
+
+            public Dictionary<string, AttributeValue> Keys { get; set; } = null!;
+        }
+
+        public class AttributeValue
+        {
+            public string S { get; set; } = null!;
         }
     }
 }

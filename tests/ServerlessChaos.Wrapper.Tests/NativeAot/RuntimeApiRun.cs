@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace ServerlessChaos.Wrapper.Tests.NativeAot;
 
 /// <summary>What the Runtime API received for one invocation.</summary>
-public sealed record InvocationOutcome(string RequestId, bool IsError, string Body)
+public sealed record InvocationOutcome(string RequestId, bool IsError, string Body, TimeSpan Took)
 {
     public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
 }
@@ -41,8 +41,14 @@ public sealed class RuntimeApiRun
     public static string Armed(params string[] faults) =>
         $$"""{"version":1,"enabled":true,"expiresAt":"{{DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}","experimentId":"aot-proof","faults":[{{string.Join(",", faults)}}]}""";
 
-    public static async Task<RuntimeApiRun> StartAsync(AotPublishFixture fixture, string handler, string settings, string? random, params string[] events)
+    public static Task<RuntimeApiRun> StartAsync(AotPublishFixture fixture, string handler, string settings, string? random, params string[] events) =>
+        StartAsync(fixture, new RunSetup(handler, settings, random), events);
+
+    /// <summary>One run: <paramref name="setup"/> says which handler, settings, rolls, deadline and extra variables.</summary>
+    public static async Task<RuntimeApiRun> StartAsync(AotPublishFixture fixture, RunSetup setup, params string[] events)
     {
+        var (handler, settings, random) = (setup.Handler, setup.Settings, setup.Random);
+        var served = new ConcurrentDictionary<string, long>();
         var pending = new ConcurrentQueue<(string Id, string Body)>(events.Select((e, i) => ($"req-{i + 1}", e)));
         var outcomes = new ConcurrentQueue<InvocationOutcome>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,7 +66,8 @@ public sealed class RuntimeApiRun
                 }
 
                 context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = next.Id;
-                context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.Add(setup.Deadline ?? TimeSpan.FromSeconds(30)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+                served[next.Id] = Stopwatch.GetTimestamp();
                 context.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:eu-west-1:123456789012:function:aot-function";
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(next.Body);
@@ -71,7 +78,9 @@ public sealed class RuntimeApiRun
             if (context.Request.Method == "POST" && segments.Length == 5 && segments[2] == "invocation" && segments[4] is "response" or "error")
             {
                 using var reader = new StreamReader(context.Request.Body);
-                outcomes.Enqueue(new InvocationOutcome(segments[3], segments[4] == "error", await reader.ReadToEndAsync()));
+                var body = await reader.ReadToEndAsync();
+                var took = served.TryGetValue(segments[3], out var at) ? Stopwatch.GetElapsedTime(at) : TimeSpan.Zero;
+                outcomes.Enqueue(new InvocationOutcome(segments[3], segments[4] == "error", body, took));
                 context.Response.StatusCode = 202;
                 if (outcomes.Count == events.Length)
                 {
@@ -104,6 +113,11 @@ public sealed class RuntimeApiRun
         if (random is not null)
         {
             start.Environment["AOT_FUNCTION_RANDOM"] = random;
+        }
+
+        foreach (var (name, value) in setup.Variables ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var output = new ConcurrentQueue<string>();
@@ -142,3 +156,6 @@ public sealed class RuntimeApiRun
         return new RuntimeApiRun([.. outcomes.OrderBy(o => o.RequestId, StringComparer.Ordinal)], [.. output]);
     }
 }
+
+/// <summary>What one run of the function gets: its handler, settings, the wrapper's rolls, the deadline, extra variables.</summary>
+public sealed record RunSetup(string Handler, string Settings, string? Random = null, TimeSpan? Deadline = null, IReadOnlyDictionary<string, string>? Variables = null);
