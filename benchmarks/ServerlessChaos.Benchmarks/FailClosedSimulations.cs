@@ -1,6 +1,7 @@
 using System.Globalization;
 using ServerlessChaos.Wrapper;
 using ServerlessChaos.Wrapper.Sources;
+using ServerlessChaos.Wrapper.Sources.Ssm;
 
 namespace ServerlessChaos.Benchmarks;
 
@@ -120,6 +121,9 @@ public static class FailClosedSimulations
             + $"after the disarm (180-240 s, idle TTL): {PerSecond(account.Calls, 180, 240):F1} reads/s, {PerSecond(account.Throttles, 180, 240):F1} throttled/s");
     }
 
+    /// <summary>What the wrapper's SSM reader throws for HTTP 400 <c>{"__type":"ThrottlingException"}</c>.</summary>
+    private static SsmReadException Throttled() => new("SSM GetParameters failed with HTTP 400 ThrottlingException: Rate exceeded", "ThrottlingException", 400);
+
     private sealed class FailingFromSource(WrapperSimulatedClock clock, DateTimeOffset failFrom, TimeSpan failTime, string mode) : IChaosSettingsSource
     {
         public string Description => "simulated-ssm";
@@ -132,7 +136,7 @@ public static class FailClosedSimulations
             }
 
             clock.Now += failTime;
-            throw mode == "throttled" ? new InvalidOperationException("ThrottlingException: Rate exceeded") : new HttpRequestException("unreachable");
+            throw mode == "throttled" ? Throttled() : new HttpRequestException("unreachable");
         }
     }
 
@@ -172,6 +176,6 @@ public static class FailClosedSimulations
         public ValueTask<SettingsDocument> FetchAsync(CancellationToken cancellationToken) =>
             account.TryTake()
                 ? new ValueTask<SettingsDocument>(new SettingsDocument(account.Settings, null))
-                : throw new InvalidOperationException("ThrottlingException: Rate exceeded");
+                : throw Throttled();
     }
 }
