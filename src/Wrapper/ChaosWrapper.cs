@@ -134,8 +134,12 @@ public sealed partial class ChaosWrapper
         return RunStreamAsync(input, context, handler);
     }
 
-    /// <summary>Creates the outbound-call fault handler bound to this wrapper (see <see cref="ChaosDependencyHandler"/>).</summary>
-    public ChaosDependencyHandler CreateDependencyHandler(HttpMessageHandler? innerHandler = null) => new(this, innerHandler);
+    /// <summary>
+    /// Creates the outbound-call fault handler bound to this wrapper: put it into an <see cref="HttpClient"/> pipeline
+    /// (or the AWS SDK's <c>HttpClientFactory</c>) so dependency faults can target calls by host.
+    /// </summary>
+    /// <param name="innerHandler">The handler that sends the request; defaults to a new <see cref="SocketsHttpHandler"/>.</param>
+    public DelegatingHandler CreateDependencyHandler(HttpMessageHandler? innerHandler = null) => new ChaosDependencyHandler(this, innerHandler);
 
     /// <summary>What the wrapper currently knows: the settings in force and whether it is halted (reads them if due).</summary>
     public async ValueTask<ChaosStatus> GetStatusAsync()

@@ -6,7 +6,7 @@ namespace ServerlessChaos.Wrapper.Settings;
 /// A parsed, validated wrapper settings document (the value of a function's SSM parameter).
 /// Use <see cref="Parse(string)"/> to read one; the orchestrator and the CLI validate with the same method.
 /// </summary>
-public sealed class ChaosSettings
+internal sealed class ChaosSettings
 {
     /// <summary>The only document version this wrapper reads.</summary>
     public const int CurrentVersion = 1;
