@@ -14,5 +14,12 @@ if (args.Length > 1 && args[0] == "--wrapper-cold-start")
     return;
 }
 
+// A quick look at the wrapper's per-invocation cases while changing code (BenchmarkDotNet gives the figures).
+if (args.Length > 0 && args[0] == "--wrapper-probe")
+{
+    WrapperOverheadBenchmarks.Probe(Console.Out);
+    return;
+}
+
 // Every benchmark class in this assembly; pick with --filter.
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -234,7 +234,7 @@ public sealed partial class ChaosWrapper
                     {
                         if (TryCreateStatus(results, status, Options.InjectedHeader, Describe(injected, status.Type), out response))
                         {
-                            Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
+                            Telemetry.FaultInjected(status.Type, identity, status.StatusCode, static (json, code) => json.WriteNumber("statusCode", code));
                             answered = true;
                         }
                         else
@@ -244,10 +244,10 @@ public sealed partial class ChaosWrapper
                     }
                     else if (faults[i] is ExceptionFaultSettings exception)
                     {
-                        Telemetry.FaultInjected(exception.Type, identity, json =>
+                        Telemetry.FaultInjected(exception.Type, identity, exception, static (json, fault) =>
                         {
-                            json.WriteString("exceptionType", exception.ExceptionType);
-                            json.WriteString("exceptionMessage", exception.Message);
+                            json.WriteString("exceptionType", fault.ExceptionType);
+                            json.WriteString("exceptionMessage", fault.Message);
                         });
                         injectedException = InjectedExceptions.Create(exception.ExceptionType, exception.Message);
                     }
@@ -290,6 +290,12 @@ public sealed partial class ChaosWrapper
     {
         var time = Options.TimeProvider;
         var faults = settings.Faults;
+        if (!AnyFired<LatencyFaultSettings, TimeoutFaultSettings, DiskSpaceFaultSettings>(faults, fired))
+        {
+            // The common case (a status or exception fault): no iterator, no state, nothing allocated here.
+            return null;
+        }
+
         foreach (var fault in Fired<LatencyFaultSettings>(faults, fired))
         {
             var delay = BoundedDelay(fault.MinMs, fault.MaxMs, deadline, fault.AllowPastDeadline);
@@ -710,6 +716,19 @@ public sealed partial class ChaosWrapper
 
     private static string Describe(List<string> injected, string next) =>
         injected.Count == 0 ? next : string.Join(",", injected) + "," + next;
+
+    private static bool AnyFired<TFirst, TSecond, TThird>(IReadOnlyList<FaultSettings> faults, uint fired)
+    {
+        for (var i = 0; i < faults.Count; i++)
+        {
+            if ((fired & (1u << i)) != 0 && faults[i] is TFirst or TSecond or TThird)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static IEnumerable<TFault> Fired<TFault>(IReadOnlyList<FaultSettings> faults, uint fired)
         where TFault : FaultSettings

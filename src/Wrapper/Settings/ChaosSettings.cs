@@ -24,7 +24,9 @@ internal sealed class ChaosSettings
         foreach (var fault in faults)
         {
             HasEventMatch |= fault.Match.Count > 0;
-            NeedsEvent |= fault.Match.Count > 0 || fault.Type is FaultTypes.SqsBatchFailure or FaultTypes.DelayRecords or FaultTypes.DuplicateRecords or FaultTypes.ReorderRecords;
+            // A fault at rate 0 never fires, so it never needs the event: reading a typed event means serializing it
+            // (hundreds of ns), which an armed-at-rate-0 document (a prepared experiment) must not pay per invocation.
+            NeedsEvent |= fault.Rate > 0 && (fault.Match.Count > 0 || fault.Type is FaultTypes.SqsBatchFailure or FaultTypes.DelayRecords or FaultTypes.DuplicateRecords or FaultTypes.ReorderRecords);
         }
     }
 
