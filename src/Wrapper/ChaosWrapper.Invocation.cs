@@ -16,7 +16,7 @@ public sealed partial class ChaosWrapper
     private static readonly TimeSpan LambdaMaxDuration = TimeSpan.FromMinutes(15);
 
     private async Task<TResult> RefreshThenRunAsync<TEvent, [DynamicallyAccessedMembers(ContextMembers)] TContext, TResult>(
-        TEvent input, TContext context, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+        TEvent input, TContext context, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult>? results)
     {
         var snapshot = await CurrentOrRefreshedAsync().ConfigureAwait(false);
         if (snapshot is null || _clock.Now() >= snapshot.ArmedUntil)
@@ -114,7 +114,7 @@ public sealed partial class ChaosWrapper
 
     private Task<TResult> RunArmed<TEvent, [DynamicallyAccessedMembers(ContextMembers)] TContext, TResult>(
         CacheSnapshot snapshot, TEvent input, TContext context, object? eventRoot,
-        Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+        Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult>? results)
     {
         uint fired;
         uint dryRuns;
@@ -194,8 +194,10 @@ public sealed partial class ChaosWrapper
 
     private async Task<TResult> ExecuteAsync<TEvent, [DynamicallyAccessedMembers(ContextMembers)] TContext, TResult>(
         ChaosSettings settings, uint fired, uint dryRuns, List<DependencyFaultSettings>? dependencies, TEvent input, TContext context,
-        object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+        object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult>? typedOrGiven)
     {
+        // Null: a typed result, whose adapter is made on the first invocation that gets a fault.
+        var results = typedOrGiven ?? _shapes.Results<TResult>();
         var identity = new InvocationIdentity(
             ContextShape<TContext>.FunctionName(context) ?? Options.FunctionName, ContextShape<TContext>.RequestId(context), settings.ExperimentId);
         var wouldInject = ReportDryRuns(settings, dryRuns, identity);

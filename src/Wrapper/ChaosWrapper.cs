@@ -95,10 +95,11 @@ public sealed partial class ChaosWrapper
         {
             return now >= snapshot.ArmedUntil
                 ? handler(input, context)
-                : RunArmed(snapshot, input, context, ReadableEvent(input, snapshot.Settings), handler, _shapes.Results<TResult>());
+                : RunArmed(snapshot, input, context, ReadableEvent(input, snapshot.Settings), handler, null);
         }
 
-        return RefreshThenRunAsync(input, context, handler, _shapes.Results<TResult>());
+        // The result adapter (the result type's JSON metadata) is made only when a fault fires: not on a cold start that injects nothing.
+        return RefreshThenRunAsync(input, context, handler, null);
     }
 
     /// <summary>Runs a handler that returns no value once for this invocation, with faults as the settings say.</summary>

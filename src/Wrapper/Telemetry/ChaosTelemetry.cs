@@ -28,8 +28,6 @@ internal sealed class ChaosTelemetry
     /// <summary>The metric a dry run counts instead, so alarms on injected faults stay quiet.</summary>
     public const string DryRunMetricName = "FaultsDryRun";
 
-    private static readonly byte[] InjectedMetrics = MetricsDirective(MetricName);
-    private static readonly byte[] DryRunMetrics = MetricsDirective(DryRunMetricName);
 
     private readonly TextWriter? _writer;
     private readonly TimeProvider _time;
@@ -89,7 +87,7 @@ internal sealed class ChaosTelemetry
                 json.WriteStartObject("_aws");
                 json.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
                 json.WritePropertyName("CloudWatchMetrics");
-                json.WriteRawValue(dryRun ? DryRunMetrics : InjectedMetrics, skipInputValidation: true);
+                json.WriteRawValue(dryRun ? Directives.DryRun : Directives.Injected, skipInputValidation: true);
                 json.WriteEndObject();
                 json.WriteString("FaultType", faultType);
                 json.WriteString("FunctionName", who.FunctionName ?? "unknown");
@@ -206,6 +204,13 @@ internal sealed class ChaosTelemetry
     /// <summary>Framework writers, whose <c>WriteLine(ReadOnlySpan&lt;char&gt;)</c> writes the line and its newline in one go.</summary>
     private static bool WritesSpansWhole(TextWriter writer) =>
         writer is StreamWriter or StringWriter || writer.GetType().Assembly == typeof(TextWriter).Assembly;
+
+    /// <summary>The EMF directives, made on the first fault (not when the wrapper is created: that is on the cold start).</summary>
+    private static class Directives
+    {
+        public static readonly byte[] Injected = MetricsDirective(MetricName);
+        public static readonly byte[] DryRun = MetricsDirective(DryRunMetricName);
+    }
 
     private static byte[] MetricsDirective(string metric)
     {
