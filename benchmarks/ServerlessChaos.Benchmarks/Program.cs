@@ -8,9 +8,17 @@ if (args.Length > 0 && args[0] == "--wrapper-simulations")
     return;
 }
 
-if (args.Length > 1 && args[0] == "--wrapper-cold-start")
+// The wrapper's cold start: fresh processes of benchmarks/ColdStartFunction, bare vs decorated.
+if (args.Length > 2 && args[0] == "--wrapper-cold-start")
 {
-    Console.WriteLine(WrapperSimulations.ColdStart(args[1], args.Length > 2 && args[2] == "json-warm"));
+    ColdStartRuns.Run(Console.Out, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2], args[3..]);
+    return;
+}
+
+// A quick look at the wrapper's per-invocation cases while changing code (BenchmarkDotNet gives the figures).
+if (args.Length > 0 && args[0] == "--wrapper-probe")
+{
+    WrapperOverheadBenchmarks.Probe(Console.Out);
     return;
 }
 

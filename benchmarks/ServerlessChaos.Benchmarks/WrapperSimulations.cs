@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ServerlessChaos.Wrapper;
 using ServerlessChaos.Wrapper.Sources;
@@ -7,8 +6,8 @@ namespace ServerlessChaos.Benchmarks;
 
 /// <summary>
 /// Measured simulations on a hand-moved clock (no sleeping): SSM reads per process while idle, time from a disarm to
-/// the last injected fault, and the wrapper's cold-start cost. Run with <c>--wrapper-simulations</c> or
-/// <c>--wrapper-cold-start disarmed|armed [json-warm]</c> (one fresh process per cold-start sample).
+/// the last injected fault, fail closed and the fleet. Run with <c>--wrapper-simulations</c> (the cold start is
+/// <see cref="ColdStartRuns"/>).
 /// </summary>
 public static class WrapperSimulations
 {
@@ -93,51 +92,6 @@ public static class WrapperSimulations
 
         return string.Create(CultureInfo.InvariantCulture,
             $"disarm to last fault: worst {worst.TotalMilliseconds:F0} ms over {samples} disarm moments (armed TTL {armedTtl.TotalMilliseconds:F0} ms + one read of {fetchTime.TotalMilliseconds:F0} ms = {(armedTtl + fetchTime).TotalMilliseconds:F0} ms bound)");
-    }
-
-    /// <summary>The first invocation against the next ones, in a fresh process; the settings read is in memory (fetch excluded).</summary>
-    public static string ColdStart(string mode, bool jsonWarm)
-    {
-        if (jsonWarm)
-        {
-            // In a real function the Lambda serializer has already used System.Text.Json before the handler runs.
-            using var warm = System.Text.Json.JsonDocument.Parse("""{"requestContext":{"http":{"method":"GET"}},"rawPath":"/orders","n":1.5,"ok":true}""");
-            var writer = new System.Text.Json.Utf8JsonWriter(Stream.Null);
-            writer.WriteStartObject();
-            writer.WriteString("a", "b");
-            writer.WriteEndObject();
-            writer.Flush();
-        }
-
-        var settings = mode == "armed"
-            ? Armed("""{"type":"latency","rate":1,"ms":0},{"type":"statusCode","rate":0.5,"statusCode":503,"match":{"path":"rawPath","op":"startsWith","value":"/orders"}}""")
-            : """{"version":1,"enabled":false}""";
-        var request = new WrapperBenchRequest();
-        var context = new WrapperBenchContext();
-        Func<WrapperBenchRequest, WrapperBenchContext, Task<WrapperBenchResponse>> bare = (_, _) => Task.FromResult(new WrapperBenchResponse { StatusCode = 200 });
-
-        // Warm the bare handler and the stopwatch so only the wrapper's first use is measured.
-        bare(request, context).GetAwaiter().GetResult();
-        var sw = Stopwatch.StartNew();
-        sw.Stop();
-
-        sw.Restart();
-        var source = new InMemorySettingsSource(settings);
-        var wrapper = new ChaosWrapper(source, new ChaosOptions { LogWriter = TextWriter.Null });
-        var handler = wrapper.Decorate(bare);
-        handler(request, context).GetAwaiter().GetResult();
-        var first = sw.Elapsed;
-
-        const int later = 1000;
-        sw.Restart();
-        for (var i = 0; i < later; i++)
-        {
-            handler(request, context).GetAwaiter().GetResult();
-        }
-
-        var each = sw.Elapsed / later;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"cold start ({mode}{(jsonWarm ? ", System.Text.Json already warm" : "")}): first invocation {first.TotalMilliseconds:F2} ms, later ones {each.TotalMicroseconds:F2} µs each, wrapper cold-start cost {(first - each).TotalMilliseconds:F2} ms");
     }
 
     private sealed class SlowSource(WrapperSimulatedClock clock, TimeSpan fetchTime, string settings) : IChaosSettingsSource

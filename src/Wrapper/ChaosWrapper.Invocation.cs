@@ -16,7 +16,7 @@ public sealed partial class ChaosWrapper
     private static readonly TimeSpan LambdaMaxDuration = TimeSpan.FromMinutes(15);
 
     private async Task<TResult> RefreshThenRunAsync<TEvent, [DynamicallyAccessedMembers(ContextMembers)] TContext, TResult>(
-        TEvent input, TContext context, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+        TEvent input, TContext context, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult>? results)
     {
         var snapshot = await CurrentOrRefreshedAsync().ConfigureAwait(false);
         if (snapshot is null || _clock.Now() >= snapshot.ArmedUntil)
@@ -114,7 +114,7 @@ public sealed partial class ChaosWrapper
 
     private Task<TResult> RunArmed<TEvent, [DynamicallyAccessedMembers(ContextMembers)] TContext, TResult>(
         CacheSnapshot snapshot, TEvent input, TContext context, object? eventRoot,
-        Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+        Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult>? results)
     {
         uint fired;
         uint dryRuns;
@@ -194,8 +194,10 @@ public sealed partial class ChaosWrapper
 
     private async Task<TResult> ExecuteAsync<TEvent, [DynamicallyAccessedMembers(ContextMembers)] TContext, TResult>(
         ChaosSettings settings, uint fired, uint dryRuns, List<DependencyFaultSettings>? dependencies, TEvent input, TContext context,
-        object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult> results)
+        object? eventRoot, Func<TEvent, TContext, Task<TResult>> handler, ResultAdapter<TResult>? typedOrGiven)
     {
+        // Null: a typed result, whose adapter is made on the first invocation that gets a fault.
+        var results = typedOrGiven ?? _shapes.Results<TResult>();
         var identity = new InvocationIdentity(
             ContextShape<TContext>.FunctionName(context) ?? _options.FunctionName, ContextShape<TContext>.RequestId(context), settings.ExperimentId);
         var wouldInject = ReportDryRuns(settings, dryRuns, identity);
@@ -234,7 +236,7 @@ public sealed partial class ChaosWrapper
                     {
                         if (TryCreateStatus(results, status, _options.InjectedHeader, Describe(injected, status.Type), out response))
                         {
-                            Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
+                            Telemetry.FaultInjected(status.Type, identity, status.StatusCode, static (json, code) => json.WriteNumber("statusCode", code));
                             answered = true;
                         }
                         else
@@ -244,10 +246,10 @@ public sealed partial class ChaosWrapper
                     }
                     else if (faults[i] is ExceptionFaultSettings exception)
                     {
-                        Telemetry.FaultInjected(exception.Type, identity, json =>
+                        Telemetry.FaultInjected(exception.Type, identity, exception, static (json, fault) =>
                         {
-                            json.WriteString("exceptionType", exception.ExceptionType);
-                            json.WriteString("exceptionMessage", exception.Message);
+                            json.WriteString("exceptionType", fault.ExceptionType);
+                            json.WriteString("exceptionMessage", fault.Message);
                         });
                         injectedException = InjectedExceptions.Create(exception.ExceptionType, exception.Message);
                     }
@@ -290,6 +292,12 @@ public sealed partial class ChaosWrapper
     {
         var time = _options.TimeProvider;
         var faults = settings.Faults;
+        if (!AnyFired<LatencyFaultSettings, TimeoutFaultSettings, DiskSpaceFaultSettings>(faults, fired))
+        {
+            // The common case (a status or exception fault): no iterator, no state, nothing allocated here.
+            return null;
+        }
+
         foreach (var fault in Fired<LatencyFaultSettings>(faults, fired))
         {
             var delay = BoundedDelay(fault.MinMs, fault.MaxMs, deadline, fault.AllowPastDeadline);
@@ -710,6 +718,19 @@ public sealed partial class ChaosWrapper
 
     private static string Describe(List<string> injected, string next) =>
         injected.Count == 0 ? next : string.Join(",", injected) + "," + next;
+
+    private static bool AnyFired<TFirst, TSecond, TThird>(IReadOnlyList<FaultSettings> faults, uint fired)
+    {
+        for (var i = 0; i < faults.Count; i++)
+        {
+            if ((fired & (1u << i)) != 0 && faults[i] is TFirst or TSecond or TThird)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static IEnumerable<TFault> Fired<TFault>(IReadOnlyList<FaultSettings> faults, uint fired)
         where TFault : FaultSettings

@@ -112,10 +112,11 @@ public sealed partial class ChaosWrapper
         {
             return now >= snapshot.ArmedUntil
                 ? handler(input, context)
-                : RunArmed(snapshot, input, context, ReadableEvent(input, snapshot.Settings), handler, _shapes.Results<TResult>());
+                : RunArmed(snapshot, input, context, ReadableEvent(input, snapshot.Settings), handler, null);
         }
 
-        return RefreshThenRunAsync(input, context, handler, _shapes.Results<TResult>());
+        // The result adapter (the result type's JSON metadata) is made only when a fault fires: not on a cold start that injects nothing.
+        return RefreshThenRunAsync(input, context, handler, null);
     }
 
     /// <summary>Runs a handler that returns no value once for this invocation, with faults as the settings say.</summary>
@@ -151,8 +152,12 @@ public sealed partial class ChaosWrapper
         return RunStreamAsync(input, context, handler);
     }
 
-    /// <summary>Creates the outbound-call fault handler bound to this wrapper (see <see cref="ChaosDependencyHandler"/>).</summary>
-    public ChaosDependencyHandler CreateDependencyHandler(HttpMessageHandler? innerHandler = null) => new(this, innerHandler);
+    /// <summary>
+    /// Creates the outbound-call fault handler bound to this wrapper: put it into an <see cref="HttpClient"/> pipeline
+    /// (or the AWS SDK's <c>HttpClientFactory</c>) so dependency faults can target calls by host.
+    /// </summary>
+    /// <param name="innerHandler">The handler that sends the request; defaults to a new <see cref="SocketsHttpHandler"/>.</param>
+    public DelegatingHandler CreateDependencyHandler(HttpMessageHandler? innerHandler = null) => new ChaosDependencyHandler(this, innerHandler);
 
     /// <summary>What the wrapper currently knows: the settings in force and whether it is halted (reads them if due).</summary>
     public async ValueTask<ChaosStatus> GetStatusAsync()

@@ -4,12 +4,22 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Orchestrator.Operations;
 
 /// <summary>A settings parameter as the operator sees it: what is stored, and the wrapper's reading of it.</summary>
-/// <param name="Stored">The parameter (decrypted), with its type, key and tier.</param>
-/// <param name="Parsed">The wrapper's parse of the value.</param>
-public sealed record SettingsParameter(StoredParameter Stored, SettingsParseResult Parsed)
+public sealed class SettingsParameter
 {
+    internal SettingsParameter(StoredParameter stored, SettingsParseResult parsed)
+    {
+        Stored = stored;
+        Parsed = parsed;
+    }
+
+    /// <summary>The parameter (decrypted), with its type, key and tier.</summary>
+    public StoredParameter Stored { get; }
+
     /// <summary>The parameter name.</summary>
     public string Name => Stored.Name;
+
+    /// <summary>The wrapper's parse of the value (the wrapper's settings model is internal to it and to the CLI).</summary>
+    internal SettingsParseResult Parsed { get; }
 
     /// <summary>Armed at <paramref name="now"/>, by the wrapper's own rule.</summary>
     public bool IsArmedAt(DateTimeOffset now) => Parsed.Settings?.IsArmedAt(now) == true;

@@ -10,32 +10,54 @@ namespace ServerlessChaos.Wrapper.Lambda;
 /// </summary>
 internal static class ContextShape<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TContext>
 {
-    private static readonly PropertyInfo? RemainingTimeProperty = Find("RemainingTime", typeof(TimeSpan));
-    private static readonly PropertyInfo? RequestIdProperty = Find("AwsRequestId", typeof(string));
-    private static readonly PropertyInfo? FunctionNameProperty = Find("FunctionName", typeof(string));
+    // Getter delegates, made once per context type: a reflection GetValue per invocation costs tens of ns and boxes.
+    private static readonly Func<TContext, TimeSpan>? RemainingTimeGetter = Getter<TimeSpan>("RemainingTime");
+    private static readonly Func<TContext, string>? RequestIdGetter = Getter<string>("AwsRequestId");
+    private static readonly Func<TContext, string>? FunctionNameGetter = Getter<string>("FunctionName");
 
-    public static TimeSpan? RemainingTime(TContext context) => Read(RemainingTimeProperty, context) as TimeSpan?;
-
-    public static string? RequestId(TContext context) => Read(RequestIdProperty, context) as string;
-
-    public static string? FunctionName(TContext context) => Read(FunctionNameProperty, context) as string;
-
-    private static PropertyInfo? Find(string name, Type type)
+    public static TimeSpan? RemainingTime(TContext context)
     {
-        var property = typeof(TContext).GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
-        return property is not null && property.PropertyType == type && property.GetMethod is not null ? property : null;
-    }
-
-    private static object? Read(PropertyInfo? property, TContext context)
-    {
-        if (property is null || context is null)
+        if (RemainingTimeGetter is null || context is null)
         {
             return null;
         }
 
         try
         {
-            return property.GetValue(context);
+            return RemainingTimeGetter(context);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    public static string? RequestId(TContext context) => RequestIdGetter is null || context is null ? null : Read(RequestIdGetter, context);
+
+    public static string? FunctionName(TContext context) => FunctionNameGetter is null || context is null ? null : Read(FunctionNameGetter, context);
+
+    private static Func<TContext, T>? Getter<T>(string name)
+    {
+        var property = typeof(TContext).GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
+        if (property is null || property.PropertyType != typeof(T) || property.GetMethod is not { } getter)
+        {
+            return null;
+        }
+
+        if (!typeof(TContext).IsValueType)
+        {
+            // An open-instance delegate over the getter (a virtual call for an interface such as ILambdaContext); no code generation.
+            return getter.CreateDelegate<Func<TContext, T>>();
+        }
+
+        return context => (T)property.GetValue(context)!;
+    }
+
+    private static string? Read(Func<TContext, string> getter, TContext context)
+    {
+        try
+        {
+            return getter(context);
         }
         catch (Exception)
         {

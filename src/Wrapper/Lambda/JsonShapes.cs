@@ -29,36 +29,45 @@ internal sealed class JsonShapes
         "Only used when the runtime can generate code and System.Text.Json reflection is enabled (the JIT); Native AOT " +
         "and trimmed publishing turn JsonSerializer.IsReflectionEnabledByDefault off, and then a resolver must be given.";
 
-    private readonly JsonSerializerOptions? _options;
+    private readonly IJsonTypeInfoResolver? _resolver;
     private readonly ConcurrentDictionary<Type, JsonTypeInfo?> _types = new();
     private readonly ConcurrentDictionary<Type, object> _results = new();
+    private JsonSerializerOptions? _options;
 
-    public JsonShapes(IJsonTypeInfoResolver? resolver)
-    {
-        resolver ??= ReflectionResolverWhenAvailable();
-        if (resolver is null)
-        {
-            return;
-        }
-
-        // A copy of the function's own options (converters, naming), relaxed so edited JSON always reads back.
-        _options = resolver is JsonSerializerContext context
-            ? new JsonSerializerOptions(context.Options)
-            : new JsonSerializerOptions { TypeInfoResolver = resolver };
-        _options.PropertyNameCaseInsensitive = true;
-        _options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        _options.Converters.Add(new MemoryStreamConverter());
-        _options.MakeReadOnly();
-    }
+    public JsonShapes(IJsonTypeInfoResolver? resolver) => _resolver = resolver ?? ReflectionResolverWhenAvailable();
 
     /// <summary>Whether any metadata source is available (a resolver was given, or the JIT's reflection fallback).</summary>
-    public bool HasResolver => _options is not null;
+    public bool HasResolver => _resolver is not null;
+
+    /// <summary>
+    /// A copy of the function's own options (converters, naming), relaxed so edited JSON always reads back; made on first
+    /// use (a fault that reads or edits a typed value), not when the wrapper is created, which is on the cold start.
+    /// </summary>
+    private JsonSerializerOptions? Options
+    {
+        get
+        {
+            if (_options is not null || _resolver is null)
+            {
+                return _options;
+            }
+
+            var options = _resolver is JsonSerializerContext context
+                ? new JsonSerializerOptions(context.Options)
+                : new JsonSerializerOptions { TypeInfoResolver = _resolver };
+            options.PropertyNameCaseInsensitive = true;
+            options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            options.Converters.Add(new MemoryStreamConverter());
+            options.MakeReadOnly();
+            return Interlocked.CompareExchange(ref _options, options, null) ?? options;
+        }
+    }
 
     /// <summary>The metadata for <typeparamref name="T"/>, or null when the resolver does not know the type.</summary>
     public JsonTypeInfo<T>? TypeInfo<T>() => TypeInfo(typeof(T)) as JsonTypeInfo<T>;
 
     /// <summary>The metadata for <paramref name="type"/>, or null when the resolver does not know it.</summary>
-    public JsonTypeInfo? TypeInfo(Type type) => _options is null ? null : _types.GetOrAdd(type, static (t, options) =>
+    public JsonTypeInfo? TypeInfo(Type type) => Options is not { } jsonOptions ? null : _types.GetOrAdd(type, static (t, options) =>
     {
         try
         {
@@ -68,7 +77,7 @@ internal sealed class JsonShapes
         {
             return null;
         }
-    }, _options);
+    }, jsonOptions);
 
     /// <summary>
     /// The event as something <see cref="EventReader"/> navigates: JSON and dictionaries as they are, typed events as

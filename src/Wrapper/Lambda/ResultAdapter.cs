@@ -50,12 +50,37 @@ internal sealed class TypedResultAdapter<TResult> : ResultAdapter<TResult>
     public override bool TryCreateStatus(StatusCodeFaultSettings fault, string? header, string headerValue, out TResult result)
     {
         result = default!;
-        return _isHttp && _shapes.TryRewrite(default(TResult)!, json =>
+        if (!_isHttp || _shapes.TypeInfo<TResult>() is not { } info)
         {
-            JsonResponse.Answer((System.Text.Json.Nodes.JsonObject)json, fault, header, headerValue);
-            return true;
-        }, out result);
+            return false;
+        }
+
+        // The answer is the same for every invocation of one settings version: build it as JSON once, then each
+        // invocation only reads a fresh instance from those bytes (no JSON tree per call).
+        var answer = _answer;
+        if (answer is null || !ReferenceEquals(answer.Fault, fault) || answer.Header != header || answer.HeaderValue != headerValue)
+        {
+            if (!_shapes.TryRewrite(default(TResult)!, json =>
+                {
+                    JsonResponse.Answer((System.Text.Json.Nodes.JsonObject)json, fault, header, headerValue);
+                    return true;
+                }, out var built))
+            {
+                return false;
+            }
+
+            answer = new StatusAnswer(fault, header, headerValue, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(built, info));
+            _answer = answer;
+        }
+
+        result = System.Text.Json.JsonSerializer.Deserialize(answer.Json, info)!;
+        return result is not null;
     }
+
+    /// <summary>The last status answer built, as JSON: swapped whole, so concurrent invocations read a consistent one.</summary>
+    private volatile StatusAnswer? _answer;
+
+    private sealed record StatusAnswer(StatusCodeFaultSettings Fault, string? Header, string HeaderValue, byte[] Json);
 
     public override bool TryApplyStatus(TResult result, StatusCodeFaultSettings fault, string? header, string headerValue, out TResult changed)
     {

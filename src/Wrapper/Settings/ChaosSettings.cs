@@ -6,7 +6,7 @@ namespace ServerlessChaos.Wrapper.Settings;
 /// A parsed, validated wrapper settings document (the value of a function's SSM parameter).
 /// Use <see cref="Parse(string)"/> to read one; the orchestrator and the CLI validate with the same method.
 /// </summary>
-public sealed class ChaosSettings
+internal sealed class ChaosSettings
 {
     /// <summary>The only document version this wrapper reads.</summary>
     public const int CurrentVersion = 1;
@@ -24,7 +24,9 @@ public sealed class ChaosSettings
         foreach (var fault in faults)
         {
             HasEventMatch |= fault.Match.Count > 0;
-            NeedsEvent |= fault.Match.Count > 0 || fault.Type is FaultTypes.SqsBatchFailure or FaultTypes.DelayRecords or FaultTypes.DuplicateRecords or FaultTypes.ReorderRecords;
+            // A fault at rate 0 never fires, so it never needs the event: reading a typed event means serializing it
+            // (hundreds of ns), which an armed-at-rate-0 document (a prepared experiment) must not pay per invocation.
+            NeedsEvent |= fault.Rate > 0 && (fault.Match.Count > 0 || fault.Type is FaultTypes.SqsBatchFailure or FaultTypes.DelayRecords or FaultTypes.DuplicateRecords or FaultTypes.ReorderRecords);
         }
     }
 

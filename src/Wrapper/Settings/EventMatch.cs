@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace ServerlessChaos.Wrapper.Settings;
 
 /// <summary>The comparison an <see cref="EventMatch"/> makes.</summary>
-public enum MatchOperator
+internal enum MatchOperator
 {
     /// <summary>The value at the path equals <see cref="EventMatch.Value"/> (ordinal).</summary>
     Eq,
@@ -22,7 +22,7 @@ public enum MatchOperator
 /// A condition on the incoming event: a dot-separated path (<c>requestContext.http.method</c>), an operator and a value.
 /// A fault with conditions fires only when all of them hold.
 /// </summary>
-public sealed class EventMatch
+internal sealed class EventMatch
 {
     /// <summary>
     /// Safety net on one regular-expression evaluation; past it the evaluation counts as "no match". The engine is the

@@ -1,7 +1,7 @@
 namespace ServerlessChaos.Wrapper.Settings;
 
 /// <summary>The fault type names used in the <c>type</c> field of a fault.</summary>
-public static class FaultTypes
+internal static class FaultTypes
 {
     /// <summary>Delay before the handler runs.</summary>
     public const string Latency = "latency";
@@ -45,7 +45,7 @@ public static class FaultTypes
 }
 
 /// <summary>One configured fault: its type, the share of invocations it hits, and optional event conditions.</summary>
-public abstract class FaultSettings
+internal abstract class FaultSettings
 {
     private protected FaultSettings(double rate, IReadOnlyList<EventMatch> match)
     {

@@ -1,7 +1,7 @@
 namespace ServerlessChaos.Wrapper.Settings;
 
 /// <summary>How the global halt parameter's value is read; the orchestrator and the CLI use the same rule.</summary>
-public static class HaltValue
+internal static class HaltValue
 {
     /// <summary>Default name of the halt parameter.</summary>
     public const string DefaultParameterName = ChaosConventions.HaltParameter;

@@ -1,7 +1,7 @@
 namespace ServerlessChaos.Wrapper.Settings;
 
 /// <summary>Which document layout a settings value was written in.</summary>
-public enum SettingsLayout
+internal enum SettingsLayout
 {
     /// <summary>This project's own layout: <c>{"version":1,"enabled":...,"faults":[...]}</c>.</summary>
     ServerlessChaos,

@@ -1,7 +1,7 @@
 namespace ServerlessChaos.Wrapper.Settings;
 
 /// <summary>The outcome of <see cref="ChaosSettings.Parse(string)"/>: either settings or the list of problems.</summary>
-public sealed class SettingsParseResult
+internal sealed class SettingsParseResult
 {
     internal SettingsParseResult(ChaosSettings? settings, IReadOnlyList<SettingsError> errors, IReadOnlyList<SettingsError>? warnings = null)
     {

@@ -1,7 +1,7 @@
 namespace ServerlessChaos.Wrapper.Sources;
 
 /// <summary>Settings from environment variables (read on every fetch, so a test host may change them).</summary>
-public sealed class EnvironmentSettingsSource : IChaosSettingsSource
+internal sealed class EnvironmentSettingsSource : IChaosSettingsSource
 {
     /// <summary>Default variable holding the settings document.</summary>
     public const string DefaultVariable = "SERVERLESS_CHAOS_SETTINGS";

@@ -9,7 +9,7 @@ namespace ServerlessChaos.Wrapper.Sources;
 /// reads inside the execution environment. Both parameters are requested in parallel; the request carries
 /// <c>X-Aws-Parameters-Secrets-Token</c> = <c>AWS_SESSION_TOKEN</c>.
 /// </summary>
-public sealed class ExtensionSettingsSource : IChaosSettingsSource
+internal sealed class ExtensionSettingsSource : IChaosSettingsSource
 {
     /// <summary>The extension's default address.</summary>
     public static readonly Uri DefaultEndpoint = new("http://localhost:2773");

@@ -1,7 +1,7 @@
 namespace ServerlessChaos.Wrapper.Sources;
 
 /// <summary>Settings from a file (and optionally a halt file); a missing file means "no parameter".</summary>
-public sealed class FileSettingsSource : IChaosSettingsSource
+internal sealed class FileSettingsSource : IChaosSettingsSource
 {
     private readonly string _path;
     private readonly string? _haltPath;

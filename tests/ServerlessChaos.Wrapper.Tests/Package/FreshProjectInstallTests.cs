@@ -75,6 +75,32 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
     }
 
     [Fact]
+    public async Task Packing_the_solution_makes_exactly_the_wrapper_the_signer_and_the_chaos_tool()
+    {
+        // What `dotnet pack ServerlessChaos.sln` packs, from one evaluation of every project in the solution (no second pack).
+        var (exit, output) = await DotnetCli.RunAsync(
+            PackageFixture.RepositoryRoot, new Dictionary<string, string?>(), TimeSpan.FromMinutes(3),
+            DotnetCli.Executable, "msbuild", "ServerlessChaos.sln", "-t:ReportPackage", "-nologo", "-v", "m");
+        exit.ShouldBe(0, output);
+        var projects = output.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith("package-report|", StringComparison.Ordinal))
+            .Select(line => line.Split('|'))
+            .DistinctBy(fields => fields[1])
+            .ToList();
+
+        projects.Count.ShouldBeGreaterThan(10, output);
+        var packed = projects.Where(fields => fields[2] == "true").Select(fields => (Id: fields[3], Tool: fields[4] == "true")).OrderBy(p => p.Id).ToList();
+        packed.ShouldBe([("ServerlessChaos.Aws.Signing", false), ("ServerlessChaos.Cli", true), ("ServerlessChaos.Wrapper", false)]);
+
+        // Every package the wrapper depends on is either packed with it or comes from the registry.
+        foreach (var ids in package.Dependencies("ServerlessChaos.Wrapper").Values)
+        {
+            ids.Where(id => id.StartsWith("ServerlessChaos.", StringComparison.Ordinal)).ShouldAllBe(id => packed.Any(p => p.Id == id));
+        }
+    }
+
+    [Fact]
     public async Task One_dotnet_add_package_builds_with_warnings_as_errors_and_the_decorated_handler_runs()
     {
         var project = Path.Combine(package.Root, "FreshFunction");

@@ -7,7 +7,7 @@ namespace ServerlessChaos.Wrapper.Faults;
 /// <see cref="DriftMs"/> more on every further invocation it hits) while the handler runs. Nothing else in the process
 /// sees the shift: not <see cref="DateTimeOffset.UtcNow"/>, not timers, not the wrapper's own logs.
 /// </summary>
-public sealed class ClockSkewFaultSettings : FaultSettings
+internal sealed class ClockSkewFaultSettings : FaultSettings
 {
     /// <summary>Largest accepted shift either way: 366 days in milliseconds (a certificate's year plus a leap day).</summary>
     public const long MaxOffsetMs = 366L * 24 * 60 * 60 * 1000;

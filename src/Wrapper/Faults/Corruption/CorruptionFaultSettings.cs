@@ -7,7 +7,7 @@ namespace ServerlessChaos.Wrapper.Faults;
 /// it: cut it at a random 30–80 % of its length and append three U+FFFD replacement characters (failure-lambda 1.0's
 /// corruption mode).
 /// </summary>
-public sealed class CorruptionFaultSettings : FaultSettings
+internal sealed class CorruptionFaultSettings : FaultSettings
 {
     /// <summary>What a garbled body ends with: three Unicode replacement characters.</summary>
     public const string GarbleSuffix = "\uFFFD\uFFFD\uFFFD";

@@ -10,7 +10,7 @@ namespace ServerlessChaos.Wrapper.Faults;
 /// calls to matching hosts are delayed, answered with an AWS-shaped error, or refused. Put it in an HttpClient pipeline,
 /// or into the AWS SDK through its <c>HttpClientFactory</c>. Outside an invocation it passes every call through.
 /// </summary>
-public sealed class ChaosDependencyHandler : DelegatingHandler
+internal sealed class ChaosDependencyHandler : DelegatingHandler
 {
     private readonly ChaosWrapper _wrapper;
 

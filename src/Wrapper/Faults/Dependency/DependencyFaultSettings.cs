@@ -3,7 +3,7 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>What a dependency fault does to a matching outbound call.</summary>
-public enum DependencyFaultKind
+internal enum DependencyFaultKind
 {
     /// <summary>Delay the call, then send it.</summary>
     Latency,
@@ -16,7 +16,7 @@ public enum DependencyFaultKind
 }
 
 /// <summary>Faults on outbound HTTP calls (HttpClient, the AWS SDK) to hosts matching a pattern.</summary>
-public sealed class DependencyFaultSettings : FaultSettings
+internal sealed class DependencyFaultSettings : FaultSettings
 {
     internal DependencyFaultSettings(
         double rate, IReadOnlyList<EventMatch> match, IReadOnlyList<HostPattern> hosts, DependencyFaultKind kind,

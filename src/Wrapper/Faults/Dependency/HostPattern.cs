@@ -6,7 +6,7 @@ namespace ServerlessChaos.Wrapper.Faults;
 /// A host pattern: a glob where <c>*</c> matches any run of characters (and a leading <c>*.</c> also matches the bare
 /// domain), compared case-insensitively; or, for failure-lambda denylists, a time-limited regular expression.
 /// </summary>
-public sealed class HostPattern
+internal sealed class HostPattern
 {
     private readonly Regex? _regex;
 

@@ -3,7 +3,7 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>Fill part of /tmp while the handler runs; the file is removed afterwards.</summary>
-public sealed class DiskSpaceFaultSettings : FaultSettings
+internal sealed class DiskSpaceFaultSettings : FaultSettings
 {
     /// <summary>Largest accepted size: 10 240 MB, Lambda's largest /tmp.</summary>
     public const int MaxMegabytes = 10_240;

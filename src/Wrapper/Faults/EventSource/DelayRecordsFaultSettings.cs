@@ -7,7 +7,7 @@ namespace ServerlessChaos.Wrapper.Faults;
 /// <c>batchItemFailures</c>, so the event source delivers them again later. Needs <c>ReportBatchItemFailures</c> on the
 /// event source mapping (without it Lambda ignores the report and the held-back records count as processed).
 /// </summary>
-public sealed class DelayRecordsFaultSettings : FaultSettings
+internal sealed class DelayRecordsFaultSettings : FaultSettings
 {
     internal DelayRecordsFaultSettings(double rate, IReadOnlyList<EventMatch> match, double share)
         : base(rate, match) => Share = share;

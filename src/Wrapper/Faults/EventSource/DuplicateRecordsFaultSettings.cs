@@ -3,7 +3,7 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>How a duplicateRecords fault repeats what the event source delivered.</summary>
-public enum DuplicateMode
+internal enum DuplicateMode
 {
     /// <summary>A share of the batch's records appears a second time, at the end of the batch (same message id / sequence number).</summary>
     Records,
@@ -13,7 +13,7 @@ public enum DuplicateMode
 }
 
 /// <summary>At-least-once delivery made visible: records seen twice, so a handler that is not idempotent shows it.</summary>
-public sealed class DuplicateRecordsFaultSettings : FaultSettings
+internal sealed class DuplicateRecordsFaultSettings : FaultSettings
 {
     internal DuplicateRecordsFaultSettings(double rate, IReadOnlyList<EventMatch> match, double share, DuplicateMode mode)
         : base(rate, match)

@@ -3,7 +3,7 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>How a reorderRecords fault changes the order of a batch.</summary>
-public enum RecordOrder
+internal enum RecordOrder
 {
     /// <summary>A uniformly random order (from the injected randomizer).</summary>
     Shuffle,
@@ -13,7 +13,7 @@ public enum RecordOrder
 }
 
 /// <summary>Out-of-order delivery: the batch's records reach the handler shuffled or reversed.</summary>
-public sealed class ReorderRecordsFaultSettings : FaultSettings
+internal sealed class ReorderRecordsFaultSettings : FaultSettings
 {
     internal ReorderRecordsFaultSettings(double rate, IReadOnlyList<EventMatch> match, RecordOrder order)
         : base(rate, match) => Order = order;

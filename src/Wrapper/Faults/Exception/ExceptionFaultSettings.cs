@@ -3,7 +3,7 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>Throw an exception of a chosen type instead of running the handler.</summary>
-public sealed class ExceptionFaultSettings : FaultSettings
+internal sealed class ExceptionFaultSettings : FaultSettings
 {
     /// <summary>Default exception type: <c>Exception</c>.</summary>
     public const string DefaultExceptionType = "Exception";

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>The small, documented set of exception types an exception fault can throw.</summary>
-public static class InjectedExceptions
+internal static class InjectedExceptions
 {
     /// <summary>Key in <see cref="System.Exception.Data"/> that marks an exception as injected; its value is the fault type.</summary>
     public const string DataKey = "ServerlessChaos.InjectedFault";

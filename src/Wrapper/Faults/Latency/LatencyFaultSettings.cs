@@ -3,7 +3,7 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>Delay the invocation by a fixed or uniformly random number of milliseconds before the handler runs.</summary>
-public sealed class LatencyFaultSettings : FaultSettings
+internal sealed class LatencyFaultSettings : FaultSettings
 {
     /// <summary>Largest accepted delay: 900 000 ms, Lambda's 15-minute maximum.</summary>
     public const int MaxDelayMs = 900_000;

@@ -3,7 +3,7 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>After the handler ran, report a share of the SQS batch's messages as failed (<c>batchItemFailures</c>).</summary>
-public sealed class SqsBatchFailureFaultSettings : FaultSettings
+internal sealed class SqsBatchFailureFaultSettings : FaultSettings
 {
     internal SqsBatchFailureFaultSettings(double rate, IReadOnlyList<EventMatch> match, double share)
         : base(rate, match) => Share = share;

@@ -3,7 +3,7 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>Answer with an HTTP response carrying a chosen status code, body and headers.</summary>
-public sealed class StatusCodeFaultSettings : FaultSettings
+internal sealed class StatusCodeFaultSettings : FaultSettings
 {
     internal StatusCodeFaultSettings(
         double rate, IReadOnlyList<EventMatch> match, int statusCode, string? body,

@@ -3,7 +3,7 @@ using ServerlessChaos.Wrapper.Settings;
 namespace ServerlessChaos.Wrapper.Faults;
 
 /// <summary>Hold the invocation until <see cref="BufferMs"/> before its deadline, then let the handler run into it.</summary>
-public sealed class TimeoutFaultSettings : FaultSettings
+internal sealed class TimeoutFaultSettings : FaultSettings
 {
     /// <summary>Default buffer before the deadline: 50 ms.</summary>
     public const int DefaultBufferMs = 50;
