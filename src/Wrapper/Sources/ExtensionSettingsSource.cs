@@ -25,8 +25,8 @@ internal sealed class ExtensionSettingsSource : IChaosSettingsSource
     /// <summary>Creates the source.</summary>
     /// <param name="parameterName">The function's settings parameter.</param>
     /// <param name="haltParameterName">The global halt parameter, or null for none.</param>
-    /// <param name="endpoint">The extension's address; defaults to <c>http://localhost:2773</c> (or <c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>).</param>
-    /// <param name="sessionToken">The token to send; defaults to <c>AWS_SESSION_TOKEN</c>.</param>
+    /// <param name="endpoint">The extension's address; defaults to <c>http://localhost:2773</c>.</param>
+    /// <param name="sessionToken">The token to send (<c>AWS_SESSION_TOKEN</c>, read by the caller); none when null.</param>
     /// <param name="httpClient">The client to send with; defaults to a shared one.</param>
     public ExtensionSettingsSource(
         string parameterName, string? haltParameterName = HaltValue.DefaultParameterName, Uri? endpoint = null,
@@ -35,10 +35,9 @@ internal sealed class ExtensionSettingsSource : IChaosSettingsSource
         ArgumentException.ThrowIfNullOrWhiteSpace(parameterName);
         _parameterName = parameterName;
         _haltParameterName = string.IsNullOrWhiteSpace(haltParameterName) ? null : haltParameterName;
-        // Defaults from the process environment only when not given: ChaosWrapper.FromEnvironment passes both from its reader.
-        var port = endpoint is null ? ChaosWrapper.ProcessVariable(ChaosWrapper.ExtensionPortVariable) : null;
-        _endpoint = endpoint ?? (int.TryParse(port, out var p) ? new Uri($"http://localhost:{p}") : DefaultEndpoint);
-        _sessionToken = sessionToken ?? ChaosWrapper.ProcessVariable("AWS_SESSION_TOKEN");
+        // No environment reads here: ChaosWrapper.FromEnvironment passes the port and token from its reader.
+        _endpoint = endpoint ?? DefaultEndpoint;
+        _sessionToken = sessionToken;
         _http = httpClient ?? SharedClient;
     }
 
