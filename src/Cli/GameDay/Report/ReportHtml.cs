@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ServerlessChaos.Cli.GameDay.Alarms;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Cli.GameDay.Report;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessChaos.Cli.GameDay.Alarms;
 using ServerlessChaos.Cli.GameDay.Metrics;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Cli.GameDay.Report;
 

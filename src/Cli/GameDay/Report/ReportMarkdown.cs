@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ServerlessChaos.Cli.GameDay.Alarms;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Cli.GameDay.Report;
 
