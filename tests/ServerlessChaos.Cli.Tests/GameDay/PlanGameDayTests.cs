@@ -64,4 +64,34 @@ public class PlanGameDayTests
         html.ShouldContain("id=\"experiment-3\"");
         html.ShouldContain("class=\"threshold\"");
     }
+
+    [Fact]
+    public async Task The_corruption_experiment_counts_its_bad_bodies_as_injected_and_the_dry_run_injects_nothing_but_shows_what_it_would_have()
+    {
+        var dir = TestPaths.NewTempDirectory();
+
+        var run = await Chaos.RunAsync(null, "gameday", "--plan", Path.Combine(Plans, "corruption-and-dry-run.json"), "--report", Path.Combine(dir, "report"), "--json");
+
+        run.ExitCode.ShouldBe(0, run.Out + run.Error);
+        var report = JsonNode.Parse(run.Out)!;
+        var (corruption, dryRun) = (report["experiments"]![0]!, report["experiments"]![1]!);
+        corruption["experiment"]!.GetValue<string>().ShouldBe("gameday-corruption");
+        dryRun["experiment"]!.GetValue<string>().ShouldBe("gameday-dry-run");
+
+        // Corruption: 200s with garbled or replaced bodies, each carrying the wrapper's marker, so counted as injected.
+        var injectedPhase = corruption["phases"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "fault injection")!["stats"]!;
+        injectedPhase["injected"]!.GetValue<int>().ShouldBeGreaterThan(injectedPhase["requests"]!.GetValue<int>() / 5);
+        corruption["totals"]!["notInjectedErrors"]!.GetValue<int>().ShouldBe(0);
+        var wrapperLog = await File.ReadAllLinesAsync(Path.Combine(dir, "report", "wrapper-log.jsonl"));
+        wrapperLog.ShouldContain(l => l.Contains("\"fault\":\"corruption\"", StringComparison.Ordinal));
+
+        // Dry run: nothing injected (no 503, no 1.5 s delay), but the wrapper's would-have-injected count is in the report.
+        dryRun["totals"]!["injected"]!.GetValue<int>().ShouldBe(0);
+        dryRun["totals"]!["serverErrors"]!.GetValue<int>().ShouldBe(0);
+        dryRun["totals"]!["p99Ms"]!.GetValue<double>().ShouldBeLessThan(1500); // half the requests would take 1.5 s or more if the delay were injected
+        dryRun["totals"]!["wouldInject"]!.GetValue<int>().ShouldBeGreaterThan(dryRun["totals"]!["requests"]!.GetValue<int>() / 4);
+        run.Error.ShouldContain("a dry run would have injected");
+        var html = await File.ReadAllTextAsync(Path.Combine(dir, "report", "report.html"));
+        html.ShouldContain("a dry run would have injected into");
+    }
 }
