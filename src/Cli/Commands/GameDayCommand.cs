@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using ServerlessChaos.Cli.GameDay;
-using Alarms = ServerlessChaos.Cli.GameDay.Alarms;
+using ServerlessChaos.Cli.GameDay.Plan;
 using ServerlessChaos.Cli.GameDay.Report;
 using ServerlessChaos.Cli.GameDay.Target;
+using ServerlessChaos.Orchestrator.Experiments;
+using Alarms = ServerlessChaos.Cli.GameDay.Alarms;
 
 namespace ServerlessChaos.Cli.Commands;
 
-/// <summary><c>chaos gameday [experiment.json]</c>: a whole chaos experiment on this machine, no AWS account needed.</summary>
+/// <summary><c>chaos gameday [experiment.json | --plan plan.json]</c>: a game day on this machine, no AWS account needed.</summary>
 internal static class GameDayCommand
 {
     /// <summary>Builds the command.</summary>
@@ -15,8 +17,12 @@ internal static class GameDayCommand
     {
         var experiment = new Argument<string?>("experiment")
         {
-            Description = $"The experiment file. Defaults to {GameDayOptions.DefaultExperiment} in the repository.",
+            Description = $"One experiment file to run on its own. With neither it nor --plan, the default plan ({GameDayOptions.DefaultPlan} in the repository) runs.",
             Arity = ArgumentArity.ZeroOrOne,
+        };
+        var plan = new Option<string?>("--plan")
+        {
+            Description = "A game-day plan file: experiments (run in order, a steady-state check between them), load, alarms, service. Defaults to the repository's default plan.",
         };
         var report = new Option<string?>("--report", "-o")
         {
@@ -24,8 +30,7 @@ internal static class GameDayCommand
         };
         var rate = new Option<double>("--rate")
         {
-            Description = "Requests per second the load generator sends to the sample API.",
-            DefaultValueFactory = _ => 20,
+            Description = "Requests per second the load generator sends to the sample API. Defaults to the plan's load.ratePerSecond, or 20.",
         };
         rate.Validators.Add(r =>
         {
@@ -66,9 +71,10 @@ internal static class GameDayCommand
             Description = "Print plain progress lines instead of the live panel (the default when the output is redirected).",
         };
 
-        var command = new Command("gameday", "Run a local game day: the sample API under steady load, local CloudWatch-style alarms, the real state machine on a local runner, live progress and a report. Exit code 0 held, 1 deviated, 2 aborted or error.")
+        var command = new Command("gameday", "Run a local game day: a plan of experiments against the sample API under steady load, local CloudWatch-style alarms, the real state machine on a local runner, live progress and one report. Exit code 0 held, 1 deviated, 2 aborted or error (the worst experiment's).")
         {
             experiment,
+            plan,
             report,
             rate,
             repository,
@@ -84,18 +90,31 @@ internal static class GameDayCommand
                 ? context.FullPath(given)
                 : RepositoryLocator.Find(context.CurrentDirectory, AppContext.BaseDirectory)
                   ?? throw new CliException($"cannot find the ServerlessChaos repository ({RepositoryLocator.Marker}) above {context.CurrentDirectory}; run from the repository or pass --repository");
-            var experimentPath = parse.GetValue(experiment) is { } path ? context.FullPath(path) : Path.Combine(root, GameDayOptions.DefaultExperiment);
+            var single = parse.GetValue(experiment);
+            var planFile = parse.GetValue(plan);
+            if (single is not null && planFile is not null)
+            {
+                throw new CliException("give either an experiment file or --plan, not both");
+            }
+
+            var thePlan = single is not null
+                ? GameDayPlan.Single(context.FullPath(single))
+                : PlanFile.Read(planFile is not null ? context.FullPath(planFile) : Path.Combine(root, GameDayOptions.DefaultPlan));
             var reportDirectory = parse.GetValue(report) is { } dir
                 ? context.FullPath(dir)
                 : context.FullPath(ReportFolder.DefaultName(context.Clock.GetUtcNow()));
+            var alarmFile = parse.GetValue(alarms) is { } alarmPath ? context.FullPath(alarmPath) : thePlan.AlarmsPath;
             var options = new GameDayOptions
             {
                 RepositoryRoot = root,
-                ExperimentPath = experimentPath,
+                Plan = thePlan,
                 ReportDirectory = reportDirectory,
-                RatePerSecond = parse.GetValue(rate),
+                RatePerSecond = parse.GetResult(rate) is not null ? parse.GetValue(rate) : thePlan.Load?.RatePerSecond ?? 20,
+                Requests = thePlan.Load?.Requests ?? [new PlanRequest("GET", "/orders/{n}")],
+                Service = thePlan.Service,
+                MaxBaseline = thePlan.SteadyStateTimeout,
                 AllowRemoteTargets = parse.GetValue(allowRemote),
-                Alarms = parse.GetValue(alarms) is { } alarmFile ? ReadAlarms(context.FullPath(alarmFile)) : Alarms.SampleAlarms.Defaults,
+                Alarms = alarmFile is not null ? ReadAlarms(alarmFile) : Alarms.SampleAlarms.Defaults,
             };
             var junitPath = parse.GetValue(junit) is { } junitFile ? context.FullPath(junitFile) : null;
             var machine = parse.GetValue(json);
@@ -103,7 +122,7 @@ internal static class GameDayCommand
             var result = await GameDay(context, options, progress, interactive: context.Interactive && !machine && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);
             if (junitPath is not null)
             {
-                await ReportJUnit.WriteAsync([result.Report], junitPath, CancellationToken.None).ConfigureAwait(false);
+                await ReportJUnit.WriteAsync(result.Report.Experiments, junitPath, CancellationToken.None).ConfigureAwait(false);
                 await progress.WriteLineAsync($"JUnit: {junitPath}").ConfigureAwait(false);
             }
 

@@ -5,8 +5,8 @@ namespace ServerlessChaos.Cli.GameDay;
 /// <summary>How a local game day runs.</summary>
 internal sealed class GameDayOptions
 {
-    /// <summary>The default experiment, relative to the repository root.</summary>
-    public const string DefaultExperiment = "events/experiments/gameday-local.json";
+    /// <summary>The default plan, relative to the repository root: what <c>chaos gameday</c> with no arguments runs.</summary>
+    public const string DefaultPlan = "events/gamedays/default.json";
 
     /// <summary>The placeholder an experiment file may use for the local sample API's base address (for HTTP probes).</summary>
     public const string SampleApiUrlPlaceholder = "${SampleApiUrl}";
@@ -14,8 +14,8 @@ internal sealed class GameDayOptions
     /// <summary>The repository: the ASL file, the Node tools and the default experiment are found there.</summary>
     public required string RepositoryRoot { get; init; }
 
-    /// <summary>The experiment file.</summary>
-    public required string ExperimentPath { get; init; }
+    /// <summary>The experiments to run, in order (a single experiment file is a plan of one).</summary>
+    public required Plan.GameDayPlan Plan { get; init; }
 
     /// <summary>Where report.html, report.json and report.md go.</summary>
     public required string ReportDirectory { get; init; }
@@ -29,13 +29,19 @@ internal sealed class GameDayOptions
     /// <summary>Requests per second the load generator sends. Defaults to 20.</summary>
     public double RatePerSecond { get; init; } = 20;
 
+    /// <summary>The requests the load cycles through; a path's <c>{n}</c> is the request number modulo 100. Defaults to <c>GET /orders/{n}</c>.</summary>
+    public IReadOnlyList<Plan.PlanRequest> Requests { get; init; } = [new("GET", "/orders/{n}")];
+
+    /// <summary>Serve the sample API as a local ECS-style service (tasks behind a round-robin front) instead of one listener. Defaults to null (one listener).</summary>
+    public Plan.PlanService? Service { get; init; }
+
     /// <summary>The local alarms; every alarm in the experiment's hypothesis must be one of them. Defaults to <see cref="SampleAlarms.Defaults"/>.</summary>
     public IReadOnlyList<AlarmDefinition> Alarms { get; init; } = SampleAlarms.Defaults;
 
     /// <summary>How long the simulated inventory service takes per answer. Defaults to 10 ms.</summary>
     public TimeSpan InventoryThinkTime { get; init; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>The longest wait for every alarm to be OK before the experiment starts. Defaults to 30 s.</summary>
+    /// <summary>The longest wait for every alarm to be OK before each experiment starts. Defaults to 30 s.</summary>
     public TimeSpan MaxBaseline { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The whole game day is cut off after this long (the load generator's bound too). Defaults to 15 min.</summary>
