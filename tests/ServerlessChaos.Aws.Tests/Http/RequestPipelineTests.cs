@@ -177,6 +177,18 @@ public sealed class RequestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_xml_error_body_on_a_json_api_gives_its_code_and_message_and_is_not_retried()
+    {
+        _server.Reply(Raw(403, """<?xml version="1.0" encoding="utf-8"?><ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/ops is not authorized to perform: states:DescribeExecution</Message><Type>Sender</Type></Error></Errors></ErrorResponse>""", "text/xml"));
+
+        var error = await Should.ThrowAsync<AwsServiceException>(() => Client().DescribeExecutionAsync(Arn));
+
+        error.ErrorCode.ShouldBe("AccessDenied");
+        error.AwsMessage.ShouldBe("User: arn:aws:iam::123456789012:user/ops is not authorized to perform: states:DescribeExecution");
+        _server.Requests.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task An_unknown_error_code_is_kept_as_sent()
     {
         _server.Reply(Json(400, """{"__type":"aws.states#BrandNewProblem","Message":"something new"}"""));
