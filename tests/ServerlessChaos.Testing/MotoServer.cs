@@ -33,7 +33,7 @@ public sealed class MotoServer : IAsyncDisposable
         allow_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
         deny_put = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "ssm:PutParameter", "Resource": "*"}]}
         deny_fis = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "fis:*", "Resource": "*"}]}
-        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
         role = iam.create_role(RoleName="chaos-operator", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
         iam.put_role_policy(RoleName="chaos-operator", PolicyName="p", PolicyDocument=json.dumps(allow_all))
         print(json.dumps({"admin": user("chaos-admin", allow_all), "denied": user("chaos-no-put", deny_put), "noFis": user("chaos-no-fis", deny_fis), "roleArn": role}))
