@@ -9,7 +9,7 @@ namespace ServerlessChaos.Testing;
 /// <summary>
 /// A moto server (the AWS emulator pinned in tests/requirements.txt) on 127.0.0.1 at a free port, with
 /// signature checking and IAM evaluation on: before auth is switched on, boto3 creates an administrator and
-/// a user denied <c>ssm:PutParameter</c>, whose keys tests sign with. Start one per test collection (a
+/// a user denied <c>ssm:PutParameter</c>, an operator denied every FIS action, whose keys tests sign with. Start one per test collection (a
 /// few seconds), not per test; its state is shared, so tests use their own names.
 /// </summary>
 public sealed class MotoServer : IAsyncDisposable
@@ -32,10 +32,11 @@ public sealed class MotoServer : IAsyncDisposable
             return {"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"]}
         allow_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
         deny_put = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "ssm:PutParameter", "Resource": "*"}]}
-        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+        deny_fis = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "fis:*", "Resource": "*"}]}
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
         role = iam.create_role(RoleName="chaos-operator", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
         iam.put_role_policy(RoleName="chaos-operator", PolicyName="p", PolicyDocument=json.dumps(allow_all))
-        print(json.dumps({"admin": user("chaos-admin", allow_all), "denied": user("chaos-no-put", deny_put), "roleArn": role}))
+        print(json.dumps({"admin": user("chaos-admin", allow_all), "denied": user("chaos-no-put", deny_put), "noFis": user("chaos-no-fis", deny_fis), "roleArn": role}))
         """;
 
     private readonly Process process;
@@ -55,6 +56,9 @@ public sealed class MotoServer : IAsyncDisposable
 
     /// <summary>Keys of a user allowed everything but <c>ssm:PutParameter</c>.</summary>
     public MotoKeys DeniedPut { get; private set; } = new("", "");
+
+    /// <summary>Keys of the operator <c>chaos-no-fis</c>: allowed everything but FIS (<c>fis:*</c> denied).</summary>
+    public MotoKeys NoFis { get; private set; } = new("", "");
 
     /// <summary>A role the administrator may assume, allowed everything.</summary>
     public string RoleArn { get; private set; } = "";
@@ -94,6 +98,7 @@ public sealed class MotoServer : IAsyncDisposable
             var keys = JsonNode.Parse(await RunPythonAsync(Bootstrap, server.Url.ToString().TrimEnd('/')))!;
             server.Admin = MotoKeys.From(keys["admin"]!);
             server.DeniedPut = MotoKeys.From(keys["denied"]!);
+            server.NoFis = MotoKeys.From(keys["noFis"]!);
             server.RoleArn = keys["roleArn"]!.GetValue<string>();
             using var http = new HttpClient();
             var reset = await http.PostAsync(new Uri(server.Url, "moto-api/reset-auth"), new StringContent("0", Encoding.UTF8, "text/plain"));

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Xml;
 
 namespace ServerlessChaos.Aws.Http;
 
@@ -8,7 +9,8 @@ namespace ServerlessChaos.Aws.Http;
 /// Reads the AWS error code and message from an error reply of the JSON protocols (JSON 1.0/1.1,
 /// REST-JSON, and query-compatible JSON): <c>x-amzn-query-error</c> (<c>Code;Sender</c>), then
 /// <c>x-amzn-ErrorType</c>, then the body's <c>__type</c> / <c>code</c>; a code loses any
-/// <c>namespace#</c> prefix and <c>:suffix</c>.
+/// <c>namespace#</c> prefix and <c>:suffix</c>. An XML error body (<c>&lt;Code&gt;</c>, <c>&lt;Message&gt;</c>), which
+/// AWS front ends and emulators send for signature and authorization failures even on JSON APIs, is read too.
 /// </summary>
 internal static class AwsErrorParser
 {
@@ -37,6 +39,7 @@ internal static class AwsErrorParser
             }
             catch (JsonException)
             {
+                (code, message) = XmlError(body);
                 bodyProblem = $"the error body is not JSON ({contentType ?? "no content type"}): {Snippet(body)}";
             }
         }
@@ -89,6 +92,50 @@ internal static class AwsErrorParser
 
     public static string? FirstHeader(HttpResponseHeaders headers, string name) =>
         headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    /// <summary>The first <c>Code</c> and <c>Message</c> elements of an XML error body (nulls when it is not one).</summary>
+    private static (string? Code, string? Message) XmlError(byte[] body)
+    {
+        if (body.AsSpan().TrimStart(" \t\r\n"u8) is not [(byte)'<', ..])
+        {
+            return (null, null);
+        }
+
+        string? code = null;
+        string? message = null;
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(body), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            reader.Read();
+            while ((code is null || message is null) && !reader.EOF)
+            {
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName is "Code" or "Message")
+                {
+                    // Reading the content moves to the next node, so no Read() after it.
+                    var name = reader.LocalName;
+                    var text = reader.ReadElementContentAsString().Trim();
+                    if (name == "Code")
+                    {
+                        code ??= text;
+                    }
+                    else
+                    {
+                        message ??= text;
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                }
+            }
+        }
+        catch (XmlException)
+        {
+            // An HTML page or a cut reply: what was read so far stands, the caller reports the body.
+        }
+
+        return (code is { Length: > 0 } ? code : null, message is { Length: > 0 } ? message : null);
+    }
 
     private static string? StringProperty(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

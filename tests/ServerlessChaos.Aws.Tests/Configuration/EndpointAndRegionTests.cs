@@ -1,6 +1,5 @@
 using ServerlessChaos.Aws.Configuration;
 using ServerlessChaos.Aws.Http;
-using ServerlessChaos.Aws.Ssm;
 using ServerlessChaos.Aws.Tests.Support;
 
 namespace ServerlessChaos.Aws.Tests.Configuration;
@@ -10,20 +9,19 @@ public sealed class EndpointAndRegionTests
     [Fact]
     public void The_service_specific_variable_wins_over_the_global_one()
     {
-        using var env = new FakeEnvironment(("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"), ("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:9999/ssm"));
+        using var env = new FakeEnvironment(("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"), ("AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:9999/sfn"));
 
-        AwsEndpointResolver.Resolve(AwsServiceDescription.Ssm, "eu-west-1", env).ShouldBe(new Uri("http://127.0.0.1:9999/ssm"));
+        AwsEndpointResolver.Resolve(AwsServiceDescription.StepFunctions, "eu-west-1", env).ShouldBe(new Uri("http://127.0.0.1:9999/sfn"));
         AwsEndpointResolver.Resolve(AwsServiceDescription.Fis, "eu-west-1", env).ShouldBe(new Uri("http://127.0.0.1:4566"));
     }
 
     [Theory]
-    [InlineData("SSM", "ssm")]
     [InlineData("FIS", "fis")]
     [InlineData("CLOUDWATCH", "monitoring")]
     [InlineData("SFN", "states")]
     public void Each_service_reads_its_own_variable_and_defaults_to_its_regional_endpoint(string id, string prefix)
     {
-        var service = new[] { AwsServiceDescription.Ssm, AwsServiceDescription.Fis, AwsServiceDescription.CloudWatch, AwsServiceDescription.StepFunctions }
+        var service = new[] { AwsServiceDescription.Fis, AwsServiceDescription.CloudWatch, AwsServiceDescription.StepFunctions }
             .Single(s => s.EndpointId == id);
         using var empty = new FakeEnvironment();
         using var overridden = new FakeEnvironment(($"AWS_ENDPOINT_URL_{id}", "http://localhost:1234"));
@@ -36,14 +34,14 @@ public sealed class EndpointAndRegionTests
     public void China_regions_use_the_china_domain()
     {
         using var env = new FakeEnvironment();
-        AwsEndpointResolver.Resolve(AwsServiceDescription.Ssm, "cn-north-1", env).Host.ShouldBe("ssm.cn-north-1.amazonaws.com.cn");
+        AwsEndpointResolver.Resolve(AwsServiceDescription.Fis, "cn-north-1", env).Host.ShouldBe("fis.cn-north-1.amazonaws.com.cn");
     }
 
     [Fact]
     public void A_bad_override_is_rejected_naming_the_variable()
     {
-        using var env = new FakeEnvironment(("AWS_ENDPOINT_URL_SSM", "not a url"));
-        Should.Throw<ArgumentException>(() => AwsEndpointResolver.Resolve(AwsServiceDescription.Ssm, "us-east-1", env))
-            .Message.ShouldContain("AWS_ENDPOINT_URL_SSM must be an absolute http or https URL (was 'not a url')");
+        using var env = new FakeEnvironment(("AWS_ENDPOINT_URL_FIS", "not a url"));
+        Should.Throw<ArgumentException>(() => AwsEndpointResolver.Resolve(AwsServiceDescription.Fis, "us-east-1", env))
+            .Message.ShouldContain("AWS_ENDPOINT_URL_FIS must be an absolute http or https URL (was 'not a url')");
     }
 }

@@ -31,13 +31,13 @@ public sealed class BackoffTests
     public void Options_that_cannot_work_are_rejected_naming_the_setting()
     {
         var credentials = new ServerlessChaos.Aws.Credentials.StaticCredentialsProvider("AKID", "secret");
-        Should.Throw<ArgumentException>(() => new ServerlessChaos.Aws.Ssm.SsmClient(new AwsClientOptions { Credentials = credentials }))
+        Should.Throw<ArgumentException>(() => new ServerlessChaos.Aws.StepFunctions.StepFunctionsClient(new AwsClientOptions { Credentials = credentials }))
             .Message.ShouldContain("AwsClientOptions.Region is required");
-        Should.Throw<ArgumentException>(() => new ServerlessChaos.Aws.Ssm.SsmClient(new AwsClientOptions { Region = "us-east-1" }))
+        Should.Throw<ArgumentException>(() => new ServerlessChaos.Aws.StepFunctions.StepFunctionsClient(new AwsClientOptions { Region = "us-east-1" }))
             .Message.ShouldContain("AwsClientOptions.Credentials is required");
-        Should.Throw<ArgumentException>(() => new ServerlessChaos.Aws.Ssm.SsmClient(new AwsClientOptions { Region = "us-east-1", Credentials = credentials, Retry = new AwsRetryOptions { MaxAttempts = 0 } }))
+        Should.Throw<ArgumentException>(() => new ServerlessChaos.Aws.StepFunctions.StepFunctionsClient(new AwsClientOptions { Region = "us-east-1", Credentials = credentials, Retry = new AwsRetryOptions { MaxAttempts = 0 } }))
             .Message.ShouldContain("MaxAttempts must be at least 1 (was 0)");
-        Should.Throw<ArgumentException>(() => new ServerlessChaos.Aws.Ssm.SsmClient(new AwsClientOptions { Region = "us-east-1", Credentials = credentials, Timeout = TimeSpan.Zero }))
+        Should.Throw<ArgumentException>(() => new ServerlessChaos.Aws.StepFunctions.StepFunctionsClient(new AwsClientOptions { Region = "us-east-1", Credentials = credentials, Timeout = TimeSpan.Zero }))
             .Message.ShouldContain("Timeout must be positive");
     }
 }

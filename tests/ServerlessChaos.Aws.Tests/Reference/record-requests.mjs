@@ -6,10 +6,8 @@
 // SDK-specific headers (amz-sdk-invocation-id, amz-sdk-request, x-amz-user-agent, user-agent) are
 // removed before signing: they carry random ids and versions, not protocol, and our clients do not
 // send them. Everything else is what the SDK sends.
-import { SSMClient, GetParameterCommand, GetParametersCommand, GetParametersByPathCommand, PutParameterCommand, DeleteParameterCommand } from "@aws-sdk/client-ssm";
 import { FisClient, StartExperimentCommand, GetExperimentCommand, StopExperimentCommand, ListExperimentsCommand, GetExperimentTemplateCommand, ListExperimentTemplatesCommand } from "@aws-sdk/client-fis";
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { SQSClient, GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { SFNClient, StartExecutionCommand, StopExecutionCommand, DescribeExecutionCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "@aws-crypto/sha256-js";
@@ -23,11 +21,6 @@ const SDK_HEADERS = ["amz-sdk-invocation-id", "amz-sdk-request", "x-amz-user-age
 const ARN = "arn:aws:states:us-east-1:123456789012";
 
 const cases = [
-  ["ssm.GetParameter", SSMClient, new GetParameterCommand({ Name: "/serverless-chaos/functions/checkout", WithDecryption: true })],
-  ["ssm.GetParameters", SSMClient, new GetParametersCommand({ Names: ["/a", "/b c"], WithDecryption: false })],
-  ["ssm.GetParametersByPath", SSMClient, new GetParametersByPathCommand({ Path: "/serverless-chaos/functions/", Recursive: true, WithDecryption: false, MaxResults: 10, NextToken: "tok/+=" })],
-  ["ssm.PutParameter", SSMClient, new PutParameterCommand({ Name: "/serverless-chaos/halt", Value: "{\"halted\":true}", Type: "String", Overwrite: true, Description: "halt everything" })],
-  ["ssm.DeleteParameter", SSMClient, new DeleteParameterCommand({ Name: "/x y" })],
   ["fis.StartExperiment", FisClient, new StartExperimentCommand({ experimentTemplateId: "EXT123abc", clientToken: "run-1", tags: { "serverless-chaos:managed": "true", run: "r 1" } })],
   ["fis.GetExperiment", FisClient, new GetExperimentCommand({ id: "EXP1a2b" })],
   ["fis.StopExperiment", FisClient, new StopExperimentCommand({ id: "EXP1a2b" })],
@@ -36,8 +29,6 @@ const cases = [
   ["fis.ListExperimentTemplates", FisClient, new ListExperimentTemplatesCommand({ maxResults: 5, nextToken: "abc" })],
   ["cloudwatch.DescribeAlarms", CloudWatchClient, new DescribeAlarmsCommand({ AlarmNames: ["checkout-5xx", "checkout p99"], MaxRecords: 100, NextToken: "nt" })],
   ["cloudwatch.PutMetricData", CloudWatchClient, new PutMetricDataCommand({ Namespace: "ServerlessChaos", MetricData: [{ MetricName: "FaultsInjected", Value: 1.5, Unit: "Count", Timestamp: new Date(Date.UTC(2026, 10, 21, 23, 59, 0)), Dimensions: [{ Name: "Function", Value: "checkout" }] }] })],
-  ["sqs.GetQueueUrl", SQSClient, new GetQueueUrlCommand({ QueueName: "serverless-chaos-dlq" })],
-  ["sqs.SendMessage", SQSClient, new SendMessageCommand({ QueueUrl: "http://127.0.0.1:1/123456789012/serverless-chaos-dlq", MessageBody: "{\"error\":\"boom\"}", MessageAttributes: { kind: { DataType: "String", StringValue: "rollback-failed" }, attempt: { DataType: "Number", StringValue: "2" } } })],
   ["sfn.StartExecution", SFNClient, new StartExecutionCommand({ stateMachineArn: `${ARN}:stateMachine:chaos`, name: "run-1", input: "{\"experiment\":\"x\"}" })],
   ["sfn.StopExecution", SFNClient, new StopExecutionCommand({ executionArn: `${ARN}:execution:chaos:run-1`, error: "Halted", cause: "operator halt" })],
   ["sfn.DescribeExecution", SFNClient, new DescribeExecutionCommand({ executionArn: `${ARN}:execution:chaos:run-1` })],

@@ -17,27 +17,13 @@ public class InterruptProcessTests
             arrived.TrySetResult();
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
         };
-        var home = TestPaths.NewTempDirectory();
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet, [Path.Combine(AppContext.BaseDirectory, "ServerlessChaos.Cli.dll"), "status"])
+        var start = ChaosProcess.StartInfo(TestPaths.NewTempDirectory(), new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE", "SERVERLESS_CHAOS_STATE_MACHINE_ARN" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["HOME"] = home;
-        start.Environment["AWS_CONFIG_FILE"] = Path.Combine(home, "config");
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(home, "credentials");
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment["AWS_REGION"] = "us-east-1";
-        start.Environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "secret";
-        start.Environment["AWS_ENDPOINT_URL"] = server.Url.ToString().TrimEnd('/');
+            ["AWS_REGION"] = "us-east-1",
+            ["AWS_ACCESS_KEY_ID"] = "AKIDTEST",
+            ["AWS_SECRET_ACCESS_KEY"] = "secret",
+            ["AWS_ENDPOINT_URL"] = server.Url.ToString().TrimEnd('/'),
+        }, "status");
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
