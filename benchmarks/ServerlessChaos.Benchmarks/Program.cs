@@ -15,6 +15,12 @@ if (args.Length > 2 && args[0] == "--wrapper-cold-start")
     return;
 }
 
+if (args.Length > 2 && args[0] == "--settings-read-cold-start")
+{
+    SettingsReadColdStartRuns.Run(Console.Out, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]);
+    return;
+}
+
 // A quick look at the wrapper's per-invocation cases while changing code (BenchmarkDotNet gives the figures).
 if (args.Length > 0 && args[0] == "--wrapper-probe")
 {
