@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ServerlessChaos.Cli.GameDay;
+using ServerlessChaos.Cli.GameDay.Assets;
 using Alarms = ServerlessChaos.Cli.GameDay.Alarms;
 using ServerlessChaos.Cli.GameDay.Report;
 using ServerlessChaos.Cli.GameDay.Target;
@@ -15,7 +16,7 @@ internal static class GameDayCommand
     {
         var experiment = new Argument<string?>("experiment")
         {
-            Description = $"The experiment file. Defaults to {GameDayOptions.DefaultExperiment} in the repository.",
+            Description = $"The experiment file. Defaults to events/experiments/{GameDayAssets.DefaultExperimentName} (in the repository, or the copy packaged with the tool).",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var report = new Option<string?>("--report", "-o")
@@ -43,7 +44,7 @@ internal static class GameDayCommand
         });
         var repository = new Option<string?>("--repository")
         {
-            Description = "The ServerlessChaos repository (state machine, Node tools, events). Found from the current folder by default.",
+            Description = "The ServerlessChaos repository (state machine, Node tools, events). Found from the current folder by default; outside a repository the files packaged with the tool are used.",
         };
         var alarms = new Option<string?>("--alarms")
         {
@@ -80,17 +81,18 @@ internal static class GameDayCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var root = parse.GetValue(repository) is { } given
-                ? context.FullPath(given)
-                : RepositoryLocator.Find(context.CurrentDirectory, AppContext.BaseDirectory)
-                  ?? throw new CliException($"cannot find the ServerlessChaos repository ({RepositoryLocator.Marker}) above {context.CurrentDirectory}; run from the repository or pass --repository");
-            var experimentPath = parse.GetValue(experiment) is { } path ? context.FullPath(path) : Path.Combine(root, GameDayOptions.DefaultExperiment);
+            var assets = GameDayAssets.Locate(
+                parse.GetValue(repository) is { } given ? context.FullPath(given) : null,
+                context.CurrentDirectory,
+                AppContext.BaseDirectory,
+                context.GetEnvironmentVariable);
+            var experimentPath = parse.GetValue(experiment) is { } path ? context.FullPath(path) : assets.DefaultExperiment;
             var reportDirectory = parse.GetValue(report) is { } dir
                 ? context.FullPath(dir)
                 : context.FullPath(ReportFolder.DefaultName(context.Clock.GetUtcNow()));
             var options = new GameDayOptions
             {
-                RepositoryRoot = root,
+                Assets = assets,
                 ExperimentPath = experimentPath,
                 ReportDirectory = reportDirectory,
                 RatePerSecond = parse.GetValue(rate),
@@ -100,7 +102,17 @@ internal static class GameDayCommand
             var junitPath = parse.GetValue(junit) is { } junitFile ? context.FullPath(junitFile) : null;
             var machine = parse.GetValue(json);
             var progress = machine ? context.Error : context.Out;
-            var result = await GameDay(context, options, progress, interactive: context.Interactive && !machine && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);
+            GameDayResult result;
+            try
+            {
+                result = await GameDay(context, options, progress, interactive: context.Interactive && !machine && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Still setting up (the servers, the first datapoints): the state machine never ran.
+                throw new CliInterruptedException(GameDayRunner.InterruptedBeforeStart);
+            }
+
             if (junitPath is not null)
             {
                 await ReportJUnit.WriteAsync([result.Report], junitPath, CancellationToken.None).ConfigureAwait(false);

@@ -5,14 +5,14 @@ namespace ServerlessChaos.Cli.GameDay;
 /// <summary>How a local game day runs.</summary>
 internal sealed class GameDayOptions
 {
-    /// <summary>The default experiment, relative to the repository root.</summary>
-    public const string DefaultExperiment = "events/experiments/gameday-local.json";
-
     /// <summary>The placeholder an experiment file may use for the local sample API's base address (for HTTP probes).</summary>
     public const string SampleApiUrlPlaceholder = "${SampleApiUrl}";
 
-    /// <summary>The repository: the ASL file, the Node tools and the default experiment are found there.</summary>
-    public required string RepositoryRoot { get; init; }
+    /// <summary>The state machine definition, the Node runner and its tools: the repository's, or those packaged with the tool.</summary>
+    public required Assets.GameDayAssets Assets { get; init; }
+
+    /// <summary>The port the local control plane serves its parameter store on over the SSM protocol (127.0.0.1). Defaults to 0: the system picks one.</summary>
+    public int SsmPort { get; init; }
 
     /// <summary>The experiment file.</summary>
     public required string ExperimentPath { get; init; }

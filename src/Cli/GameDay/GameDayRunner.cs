@@ -55,6 +55,9 @@ internal sealed class GameDayRunner
         this.buildTarget = buildTarget;
     }
 
+    /// <summary>What an interrupt before the state machine started says.</summary>
+    public const string InterruptedBeforeStart = "interrupted before the state machine started: nothing was armed";
+
     /// <summary>The longest the rollback after an interrupt or a timeout may take.</summary>
     public static readonly TimeSpan RollbackBound = TimeSpan.FromSeconds(20);
 
@@ -107,7 +110,7 @@ internal sealed class GameDayRunner
         hardLimit.CancelAfter(options.HardLimit);
         var ct = hardLimit.Token;
 
-        await NodeTools.EnsureInstalledAsync(options.RepositoryRoot, output, ct).ConfigureAwait(false);
+        await options.Assets.EnsureNodeToolsAsync(output, ct).ConfigureAwait(false);
         IProgressView view = interactive
             ? new TerminalProgressView(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }))
             : new PlainProgressView(output, options.PlainStatusInterval, clock);
@@ -202,9 +205,11 @@ internal sealed class GameDayRunner
         var viewTask = view.RunAsync(Snapshot, stopBackground.Token);
 
         ExecutionOutcome outcome;
+        var stateMachineStarted = false;
         try
         {
             await WaitForBaselineAsync(monitor, hypothesisAlarms, tracker, ct).ConfigureAwait(false);
+            stateMachineStarted = true;
             var input = experimentText.Replace(GameDayOptions.SampleApiUrlPlaceholder, api.Address.ToString().TrimEnd('/'), StringComparison.Ordinal);
             tracker.Add("gameday", $"starting the state machine with experiment {experimentName}");
             outcome = await controlPlane.RunAsync(input, step =>
@@ -219,6 +224,12 @@ internal sealed class GameDayRunner
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or InvalidOperationException or CliException)
         {
+            if (!stateMachineStarted)
+            {
+                // Nothing was armed and nothing ran: an interrupt, as for any command (130, or 143 for SIGTERM), not an aborted experiment.
+                throw new CliInterruptedException(InterruptedBeforeStart);
+            }
+
             // A signal: Node may have had it too (Ctrl-C goes to the whole group) and ended; the rollback below does not need it.
             outcome = new ExecutionOutcome("ABORTED", null, "GameDay.Interrupted", "the game day was interrupted");
         }
