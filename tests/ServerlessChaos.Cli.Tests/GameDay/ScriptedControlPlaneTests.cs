@@ -84,7 +84,7 @@ public class ScriptedControlPlaneTests
             """);
         var options = new GameDayOptions
         {
-            RepositoryRoot = TestPaths.RepositoryRoot,
+            Assets = ServerlessChaos.Cli.GameDay.Assets.GameDayAssets.FromRepository(TestPaths.RepositoryRoot),
             ExperimentPath = experimentPath,
             ReportDirectory = Path.Combine(dir, "report"),
             RatePerSecond = 20,
