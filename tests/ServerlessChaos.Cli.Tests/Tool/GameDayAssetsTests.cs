@@ -28,7 +28,7 @@ public class GameDayAssetsTests
     {
         var assets = GameDayAssets.Locate(null, Path.Combine(TestPaths.RepositoryRoot, "events"), TestPaths.NewTempDirectory(), _ => null);
 
-        assets.RepositoryRoot.ShouldBe(Path.GetFullPath(TestPaths.RepositoryRoot));
+        assets.RepositoryRoot.ShouldBe(Path.TrimEndingDirectorySeparator(Path.GetFullPath(TestPaths.RepositoryRoot)));
         assets.StateMachineDefinition.ShouldBe(Path.Combine(assets.RepositoryRoot!, "infra/statemachine/experiment.asl.json"));
         assets.NodeToolsFolder.ShouldBe(assets.RepositoryRoot);
         assets.RunnerOptions().RepositoryRoot.ShouldBe(assets.RepositoryRoot);
