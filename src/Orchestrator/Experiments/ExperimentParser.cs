@@ -256,7 +256,8 @@ public static class ExperimentParser
         }
     }
 
-    private static bool IsSafeName(string name) =>
+    /// <summary>Whether a name is safe in parameter names, tags and file names: letters, digits, '-', '_' and '.', at most 64 characters.</summary>
+    public static bool IsSafeName(string name) =>
         name.Length <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     /// <summary>Typed field access that records a problem per field instead of throwing.</summary>
