@@ -100,6 +100,7 @@ internal static class ChaosCli
             StartCommand.Create(context),
             HaltCommands.CreateHalt(context),
             HaltCommands.CreateUnhalt(context),
+            SampleApiCommand.Create(context),
         };
         return root;
     }

@@ -54,6 +54,10 @@ internal static class GameDayCommand
         {
             Description = "Let httpLoad probes go to hosts other than 127.0.0.1/localhost (refused by default: a local game day sends traffic only to this machine).",
         };
+        var target = new Option<string?>("--target")
+        {
+            Description = "A game-day file (the plan format) whose target section names your own service: its url, or a command the game day starts and stops, and the settings parameters its wrapper reads. Its load and alarms are used too. The game day serves its parameter store over SSM on 127.0.0.1 and prints the environment variables your service needs.",
+        };
         var junit = new Option<string?>("--junit")
         {
             Description = "Also write the result as JUnit XML to this file: one test case per experiment, a failure carrying the verdict's reason unless the hypothesis held.",
@@ -75,6 +79,7 @@ internal static class GameDayCommand
             repository,
             alarms,
             allowRemote,
+            target,
             junit,
             json,
             plain,
@@ -86,7 +91,10 @@ internal static class GameDayCommand
                 context.CurrentDirectory,
                 AppContext.BaseDirectory,
                 context.GetEnvironmentVariable);
-            var experimentPath = parse.GetValue(experiment) is { } path ? context.FullPath(path) : assets.DefaultExperiment;
+            var own = parse.GetValue(target) is { } targetFile ? OwnTarget.Read(context.FullPath(targetFile), parse.GetValue(allowRemote)) : null;
+            var experimentPath = parse.GetValue(experiment) is { } path ? context.FullPath(path)
+                : own is null ? assets.DefaultExperiment
+                : own.ExperimentPath ?? throw new CliException("--target: the game-day file has more than one experiment (or an inline one); name the experiment file to run as the experiment argument");
             var reportDirectory = parse.GetValue(report) is { } dir
                 ? context.FullPath(dir)
                 : context.FullPath(ReportFolder.DefaultName(context.Clock.GetUtcNow()));
@@ -95,9 +103,15 @@ internal static class GameDayCommand
                 Assets = assets,
                 ExperimentPath = experimentPath,
                 ReportDirectory = reportDirectory,
-                RatePerSecond = parse.GetValue(rate),
+                RatePerSecond = parse.GetResult(rate) is { Implicit: false } || own?.Load is null ? parse.GetValue(rate) : own.Load.RatePerSecond,
                 AllowRemoteTargets = parse.GetValue(allowRemote),
-                Alarms = parse.GetValue(alarms) is { } alarmFile ? ReadAlarms(context.FullPath(alarmFile)) : Alarms.SampleAlarms.Defaults,
+                Alarms = parse.GetValue(alarms) is { } alarmFile ? ReadAlarms(context.FullPath(alarmFile))
+                    : own?.AlarmsPath is { } planAlarms ? ReadAlarms(planAlarms)
+                    : Alarms.SampleAlarms.Defaults,
+                Target = own?.Spec,
+                ServedParameters = own?.Spec.Parameters ?? GameDayOptions.SampleParameters,
+                SsmPort = own?.Spec.SsmPort ?? 0,
+                LoadRequests = own?.Load?.Requests ?? GameDayOptions.SampleLoad,
             };
             var junitPath = parse.GetValue(junit) is { } junitFile ? context.FullPath(junitFile) : null;
             var machine = parse.GetValue(json);

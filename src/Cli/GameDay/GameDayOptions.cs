@@ -21,10 +21,22 @@ internal sealed class GameDayOptions
     public required string ReportDirectory { get; init; }
 
     /// <summary>The settings parameters the game day's functions read; a wrapper fault aimed elsewhere is refused. Defaults to the sample API's.</summary>
-    public IReadOnlyList<string> ServedParameters { get; init; } = [Target.SampleTargetFactory.Parameter];
+    public IReadOnlyList<string> ServedParameters { get; init; } = SampleParameters;
+
+    /// <summary>The settings parameter the bundled sample API reads.</summary>
+    public static IReadOnlyList<string> SampleParameters { get; } = [GameDay.Target.SampleTargetFactory.Parameter];
+
+    /// <summary>The sample API's steady load: <c>GET /orders/{n}</c>.</summary>
+    public static IReadOnlyList<Plan.PlanRequest> SampleLoad { get; } = [new("GET", "/orders/{n}")];
 
     /// <summary>Whether probes may go to hosts other than 127.0.0.1/localhost. Defaults to false.</summary>
     public bool AllowRemoteTargets { get; init; }
+
+    /// <summary>Your own service as the target (a game-day file's <c>target</c> section), or null for the bundled sample API.</summary>
+    public Target.TargetSpec? Target { get; init; }
+
+    /// <summary>The requests the steady load cycles through (a path's <c>{n}</c> becomes the request number modulo 100). Defaults to <c>GET /orders/{n}</c> (the sample API's).</summary>
+    public IReadOnlyList<Plan.PlanRequest> LoadRequests { get; init; } = SampleLoad;
 
     /// <summary>Requests per second the load generator sends. Defaults to 20.</summary>
     public double RatePerSecond { get; init; } = 20;

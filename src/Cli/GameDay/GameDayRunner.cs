@@ -122,10 +122,14 @@ internal sealed class GameDayRunner
         await using var inventory = await InventorySimulator.StartAsync(options.InventoryThinkTime, ct, clock).ConfigureAwait(false);
         using var reportFolder = ReportFolder.Claim(options.ReportDirectory);
         await using var wrapperLog = new WrapperLog(new StreamWriter(Path.Combine(options.ReportDirectory, "wrapper-log.jsonl")));
-        var target = buildTarget(controlPlane, inventory.Address, clock, wrapperLog);
-        using var function = target.Function;
-        await using var api = await SampleApiServer.StartAsync(target.Handler, ct).ConfigureAwait(false);
-        tracker.Add("gameday", $"sample API on {api.Address}, inventory service on {inventory.Address}");
+        var target = options.Target is null ? buildTarget(controlPlane, inventory.Address, clock, wrapperLog) : null;
+        using var function = target?.Function;
+        await using var api = target is not null ? await SampleApiServer.StartAsync(target.Handler, ct).ConfigureAwait(false) : null;
+        await using var own = options.Target is { } spec ? await StartOwnServiceAsync(spec, controlPlane, ct).ConfigureAwait(false) : null;
+        var address = api?.Address ?? own!.Address;
+        tracker.Add("gameday", api is not null
+            ? $"sample API on {api.Address}, inventory service on {inventory.Address}"
+            : $"your service on {address}, reading {string.Join(", ", options.Target!.Parameters)} over SSM at {controlPlane.SsmEndpoint}");
 
         var alarmsCreated = false;
         var monitor = new AlarmMonitor(options.Alarms, log, clock, tracker.StartedAt, async (name, state, reason, token) =>
@@ -142,7 +146,7 @@ internal sealed class GameDayRunner
 
         using var loadClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 })
         {
-            BaseAddress = api.Address,
+            BaseAddress = address,
             Timeout = TimeSpan.FromSeconds(10),
         };
         var requestNumber = 0;
@@ -150,8 +154,11 @@ internal sealed class GameDayRunner
         var load = new LoadGenerator(
             async token =>
             {
-                var order = Interlocked.Increment(ref requestNumber) % 100;
-                using var reply = await loadClient.GetAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"orders/{order}"), UriKind.Relative), token).ConfigureAwait(false);
+                var number = Interlocked.Increment(ref requestNumber);
+                var next = options.LoadRequests[number % options.LoadRequests.Count];
+                var path = next.Path.TrimStart('/').Replace("{n}", (number % 100).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                using var message = new HttpRequestMessage(new HttpMethod(next.Method), new Uri(path, UriKind.Relative));
+                using var reply = await loadClient.SendAsync(message, token).ConfigureAwait(false);
                 reply.Headers.TryGetValues(Wrapper.ChaosOptions.DefaultInjectedHeader, out var injected);
                 reply.Headers.TryGetValues(SampleApiServer.RequestIdHeader, out var requestId);
                 if (Interlocked.Exchange(ref firstServed, 1) == 0)
@@ -168,7 +175,7 @@ internal sealed class GameDayRunner
 
         using var stopBackground = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var loadTask = load.RunAsync(stopBackground.Token);
-        tracker.Add("load", string.Create(CultureInfo.InvariantCulture, $"steady load started: {options.RatePerSecond:0.#} requests/s on GET /orders/{{id}}"));
+        tracker.Add("load", string.Create(CultureInfo.InvariantCulture, $"steady load started: {options.RatePerSecond:0.#} requests/s on {string.Join(", ", options.LoadRequests.Select(r => $"{r.Method} {r.Path}"))}"));
         var monitorTask = monitor.RunAsync(stopBackground.Token);
         var slowestPeriod = options.Alarms.Max(a => a.Period);
         var coolDownTime = options.CoolDown ?? slowestPeriod;
@@ -210,7 +217,7 @@ internal sealed class GameDayRunner
         {
             await WaitForBaselineAsync(monitor, hypothesisAlarms, tracker, ct).ConfigureAwait(false);
             stateMachineStarted = true;
-            var input = experimentText.Replace(GameDayOptions.SampleApiUrlPlaceholder, api.Address.ToString().TrimEnd('/'), StringComparison.Ordinal);
+            var input = experimentText.Replace(GameDayOptions.SampleApiUrlPlaceholder, address.ToString().TrimEnd('/'), StringComparison.Ordinal);
             tracker.Add("gameday", $"starting the state machine with experiment {experimentName}");
             outcome = await controlPlane.RunAsync(input, step =>
             {
@@ -370,6 +377,23 @@ internal sealed class GameDayRunner
         }
 
         return parsed.IsValid ? $"{name} disarmed" : $"{name} set";
+    }
+
+    /// <summary>Says which environment variables your service needs (and gives them to a command it starts), then starts or checks it.</summary>
+    private async Task<OwnService> StartOwnServiceAsync(TargetSpec spec, ILocalControlPlane controlPlane, CancellationToken ct)
+    {
+        var ssm = controlPlane.SsmEndpoint ?? throw new CliException("the local control plane does not serve SSM, so your service cannot read its settings");
+        var environment = spec.ServiceEnvironment(ssm);
+        await output.WriteLineAsync(spec.Command is null
+            ? "Your service must run with these environment variables (it reads the armed settings from this game day over SSM):"
+            : $"Starting your service ({spec.Command.File}) with these environment variables (it reads the armed settings from this game day over SSM):").ConfigureAwait(false);
+        foreach (var (name, value) in environment)
+        {
+            await output.WriteLineAsync($"  {name}={value}").ConfigureAwait(false);
+        }
+
+        await output.FlushAsync(ct).ConfigureAwait(false);
+        return await OwnService.StartAsync(spec, environment, options.ReportDirectory, ct).ConfigureAwait(false);
     }
 
     private async Task WaitForBaselineAsync(AlarmMonitor monitor, IReadOnlyList<string> alarms, PhaseTracker tracker, CancellationToken ct)
