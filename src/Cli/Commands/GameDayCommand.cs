@@ -2,13 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using ServerlessChaos.Cli.GameDay;
 using ServerlessChaos.Cli.GameDay.Assets;
-using Alarms = ServerlessChaos.Cli.GameDay.Alarms;
+using ServerlessChaos.Cli.GameDay.Plan;
 using ServerlessChaos.Cli.GameDay.Report;
 using ServerlessChaos.Cli.GameDay.Target;
+using ServerlessChaos.Orchestrator.Experiments;
+using Alarms = ServerlessChaos.Cli.GameDay.Alarms;
 
 namespace ServerlessChaos.Cli.Commands;
 
-/// <summary><c>chaos gameday [experiment.json]</c>: a whole chaos experiment on this machine, no AWS account needed.</summary>
+/// <summary><c>chaos gameday [experiment.json | --plan plan.json]</c>: a game day on this machine, no AWS account needed.</summary>
 internal static class GameDayCommand
 {
     /// <summary>Builds the command.</summary>
@@ -16,8 +18,12 @@ internal static class GameDayCommand
     {
         var experiment = new Argument<string?>("experiment")
         {
-            Description = $"The experiment file. Defaults to events/experiments/{GameDayAssets.DefaultExperimentName} (in the repository, or the copy packaged with the tool).",
+            Description = $"One experiment file to run on its own. With neither it nor --plan, the default plan ({GameDayAssets.DefaultPlanPath}, in the repository or the copy packaged with the tool) runs.",
             Arity = ArgumentArity.ZeroOrOne,
+        };
+        var plan = new Option<string?>("--plan")
+        {
+            Description = "A game-day plan file: experiments (run in order, a steady-state check between them), load, alarms, service. Defaults to the repository's default plan.",
         };
         var report = new Option<string?>("--report", "-o")
         {
@@ -25,8 +31,7 @@ internal static class GameDayCommand
         };
         var rate = new Option<double>("--rate")
         {
-            Description = "Requests per second the load generator sends to the sample API.",
-            DefaultValueFactory = _ => 20,
+            Description = "Requests per second the load generator sends to the sample API. Defaults to the plan's load.ratePerSecond, or 20.",
         };
         rate.Validators.Add(r =>
         {
@@ -54,10 +59,6 @@ internal static class GameDayCommand
         {
             Description = "Let httpLoad probes go to hosts other than 127.0.0.1/localhost (refused by default: a local game day sends traffic only to this machine).",
         };
-        var target = new Option<string?>("--target")
-        {
-            Description = "A game-day file (the plan format) whose target section names your own service: its url, or a command the game day starts and stops, and the settings parameters its wrapper reads. Its load and alarms are used too. The game day serves its parameter store over SSM on 127.0.0.1 and prints the environment variables your service needs.",
-        };
         var junit = new Option<string?>("--junit")
         {
             Description = "Also write the result as JUnit XML to this file: one test case per experiment, a failure carrying the verdict's reason unless the hypothesis held.",
@@ -71,15 +72,15 @@ internal static class GameDayCommand
             Description = "Print plain progress lines instead of the live panel (the default when the output is redirected).",
         };
 
-        var command = new Command("gameday", "Run a local game day: the sample API under steady load, local CloudWatch-style alarms, the real state machine on a local runner, live progress and a report. Exit code 0 held, 1 deviated, 2 aborted or error.")
+        var command = new Command("gameday", "Run a local game day: a plan of experiments against the sample API under steady load, local CloudWatch-style alarms, the real state machine on a local runner, live progress and one report. Exit code 0 held, 1 deviated, 2 aborted or error (the worst experiment's).")
         {
             experiment,
+            plan,
             report,
             rate,
             repository,
             alarms,
             allowRemote,
-            target,
             junit,
             json,
             plain,
@@ -91,27 +92,41 @@ internal static class GameDayCommand
                 context.CurrentDirectory,
                 AppContext.BaseDirectory,
                 context.GetEnvironmentVariable);
-            var own = parse.GetValue(target) is { } targetFile ? OwnTarget.Read(context.FullPath(targetFile), parse.GetValue(allowRemote)) : null;
-            var experimentPath = parse.GetValue(experiment) is { } path ? context.FullPath(path)
-                : own is null ? assets.DefaultExperiment
-                : own.ExperimentPath ?? throw new CliException("--target: the game-day file has more than one experiment (or an inline one); name the experiment file to run as the experiment argument");
+            var single = parse.GetValue(experiment);
+            var planFile = parse.GetValue(plan);
+            if (single is not null && planFile is not null)
+            {
+                throw new CliException("give either an experiment file or --plan, not both");
+            }
+
+            var thePlan = single is not null
+                ? GameDayPlan.Single(context.FullPath(single))
+                : PlanFile.Read(planFile is not null ? context.FullPath(planFile) : assets.DefaultPlan);
+            var own = thePlan.Target is { } section
+                ? TargetSpec.Parse(section, thePlan.Source, Path.GetDirectoryName(Path.GetFullPath(thePlan.Source)) ?? ".", parse.GetValue(allowRemote))
+                : null;
+            if (own is not null && thePlan.Service is not null)
+            {
+                throw new CliException($"{thePlan.Source}: service (the local ECS-style service) serves the bundled sample; a plan with a target runs your own service instead, so give one or the other");
+            }
             var reportDirectory = parse.GetValue(report) is { } dir
                 ? context.FullPath(dir)
                 : context.FullPath(ReportFolder.DefaultName(context.Clock.GetUtcNow()));
+            var alarmFile = parse.GetValue(alarms) is { } alarmPath ? context.FullPath(alarmPath) : thePlan.AlarmsPath;
             var options = new GameDayOptions
             {
                 Assets = assets,
-                ExperimentPath = experimentPath,
+                Plan = thePlan,
                 ReportDirectory = reportDirectory,
-                RatePerSecond = parse.GetResult(rate) is { Implicit: false } || own?.Load is null ? parse.GetValue(rate) : own.Load.RatePerSecond,
+                RatePerSecond = parse.GetResult(rate) is { Implicit: false } ? parse.GetValue(rate) : thePlan.Load?.RatePerSecond ?? 20,
+                Requests = thePlan.Load?.Requests ?? GameDayOptions.SampleRequests,
+                Service = thePlan.Service,
+                MaxBaseline = thePlan.SteadyStateTimeout,
                 AllowRemoteTargets = parse.GetValue(allowRemote),
-                Alarms = parse.GetValue(alarms) is { } alarmFile ? ReadAlarms(context.FullPath(alarmFile))
-                    : own?.AlarmsPath is { } planAlarms ? ReadAlarms(planAlarms)
-                    : Alarms.SampleAlarms.Defaults,
-                Target = own?.Spec,
-                ServedParameters = own?.Spec.Parameters ?? GameDayOptions.SampleParameters,
-                SsmPort = own?.Spec.SsmPort ?? 0,
-                LoadRequests = own?.Load?.Requests ?? GameDayOptions.SampleLoad,
+                Alarms = alarmFile is not null ? ReadAlarms(alarmFile) : Alarms.SampleAlarms.Defaults,
+                Target = own,
+                ServedParameters = own?.Parameters ?? GameDayOptions.SampleParameters,
+                SsmPort = own?.SsmPort ?? 0,
             };
             var junitPath = parse.GetValue(junit) is { } junitFile ? context.FullPath(junitFile) : null;
             var machine = parse.GetValue(json);
@@ -129,7 +144,7 @@ internal static class GameDayCommand
 
             if (junitPath is not null)
             {
-                await ReportJUnit.WriteAsync([result.Report], junitPath, CancellationToken.None).ConfigureAwait(false);
+                await ReportJUnit.WriteAsync(result.Report.Experiments, junitPath, CancellationToken.None).ConfigureAwait(false);
                 await progress.WriteLineAsync($"JUnit: {junitPath}").ConfigureAwait(false);
             }
 

@@ -14,8 +14,8 @@ internal sealed class GameDayOptions
     /// <summary>The port the local control plane serves its parameter store on over the SSM protocol (127.0.0.1). Defaults to 0: the system picks one.</summary>
     public int SsmPort { get; init; }
 
-    /// <summary>The experiment file.</summary>
-    public required string ExperimentPath { get; init; }
+    /// <summary>The experiments to run, in order (a single experiment file is a plan of one).</summary>
+    public required Plan.GameDayPlan Plan { get; init; }
 
     /// <summary>Where report.html, report.json and report.md go.</summary>
     public required string ReportDirectory { get; init; }
@@ -26,20 +26,23 @@ internal sealed class GameDayOptions
     /// <summary>The settings parameter the bundled sample API reads.</summary>
     public static IReadOnlyList<string> SampleParameters { get; } = [GameDay.Target.SampleTargetFactory.Parameter];
 
-    /// <summary>The sample API's steady load: <c>GET /orders/{n}</c>.</summary>
-    public static IReadOnlyList<Plan.PlanRequest> SampleLoad { get; } = [new("GET", "/orders/{n}")];
-
     /// <summary>Whether probes may go to hosts other than 127.0.0.1/localhost. Defaults to false.</summary>
     public bool AllowRemoteTargets { get; init; }
 
     /// <summary>Your own service as the target (a game-day file's <c>target</c> section), or null for the bundled sample API.</summary>
     public Target.TargetSpec? Target { get; init; }
 
-    /// <summary>The requests the steady load cycles through (a path's <c>{n}</c> becomes the request number modulo 100). Defaults to <c>GET /orders/{n}</c> (the sample API's).</summary>
-    public IReadOnlyList<Plan.PlanRequest> LoadRequests { get; init; } = SampleLoad;
-
     /// <summary>Requests per second the load generator sends. Defaults to 20.</summary>
     public double RatePerSecond { get; init; } = 20;
+
+    /// <summary>The requests the load cycles through; a path's <c>{n}</c> is the request number modulo 100. Defaults to <c>GET /orders/{n}</c>.</summary>
+    public IReadOnlyList<Plan.PlanRequest> Requests { get; init; } = SampleRequests;
+
+    /// <summary>The bundled sample API's steady load: <c>GET /orders/{n}</c>.</summary>
+    public static IReadOnlyList<Plan.PlanRequest> SampleRequests { get; } = [new("GET", "/orders/{n}")];
+
+    /// <summary>Serve the sample API as a local ECS-style service (tasks behind a round-robin front) instead of one listener. Defaults to null (one listener).</summary>
+    public Plan.PlanService? Service { get; init; }
 
     /// <summary>The local alarms; every alarm in the experiment's hypothesis must be one of them. Defaults to <see cref="SampleAlarms.Defaults"/>.</summary>
     public IReadOnlyList<AlarmDefinition> Alarms { get; init; } = SampleAlarms.Defaults;
@@ -47,7 +50,7 @@ internal sealed class GameDayOptions
     /// <summary>How long the simulated inventory service takes per answer. Defaults to 10 ms.</summary>
     public TimeSpan InventoryThinkTime { get; init; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>The longest wait for every alarm to be OK before the experiment starts. Defaults to 30 s.</summary>
+    /// <summary>The longest wait for every alarm to be OK before each experiment starts. Defaults to 30 s.</summary>
     public TimeSpan MaxBaseline { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The whole game day is cut off after this long (the load generator's bound too). Defaults to 15 min.</summary>

@@ -5,9 +5,12 @@ using System.Text.Json.Nodes;
 using ServerlessChaos.Cli.GameDay.Alarms;
 using ServerlessChaos.Cli.GameDay.Load;
 using ServerlessChaos.Cli.GameDay.Metrics;
+using ServerlessChaos.Cli.GameDay.Plan;
 using ServerlessChaos.Cli.GameDay.Progress;
 using ServerlessChaos.Cli.GameDay.Report;
 using ServerlessChaos.Cli.GameDay.Target;
+using ServerlessChaos.Cli.GameDay.Target.Ecs;
+using ServerlessChaos.Orchestrator.Experiments;
 using Spectre.Console;
 
 namespace ServerlessChaos.Cli.GameDay;
@@ -18,8 +21,13 @@ namespace ServerlessChaos.Cli.GameDay;
 /// <param name="ReportDirectory">Where it was written.</param>
 internal sealed record GameDayResult(Verdict Verdict, GameDayReport Report, string ReportDirectory);
 
+/// <summary>An experiment of the plan, checked and ready to run.</summary>
+/// <param name="Experiment">The validated experiment.</param>
+/// <param name="Text">Its JSON text, with <c>${SampleApiUrl}</c> still in it.</param>
+internal sealed record PreparedExperiment(Orchestrator.Experiments.Experiment Experiment, string Text);
+
 /// <summary>
-/// Runs one local game day: the sample API and its inventory service on 127.0.0.1, steady load, local alarms
+/// Runs one local game day, a plan of experiments in order: the sample API and its inventory service on 127.0.0.1, steady load, local alarms
 /// evaluated like CloudWatch's, the repository's state machine on the orchestrator's local runner, live progress,
 /// and the report.
 /// </summary>
@@ -61,51 +69,36 @@ internal sealed class GameDayRunner
     /// <summary>The longest the rollback after an interrupt or a timeout may take.</summary>
     public static readonly TimeSpan RollbackBound = TimeSpan.FromSeconds(20);
 
-    /// <summary>Reads the experiment file and checks that the game day can run it (valid, its wrapper faults aimed at what it serves, probes on this machine, a duration it can finish).</summary>
-    public static JsonObject ReadExperiment(GameDayOptions options, out string text)
+    /// <summary>
+    /// Reads one experiment of the plan and checks that the game day can run it (valid, its wrapper faults aimed at
+    /// what it serves, probes on this machine, a duration it can finish, its hypothesis alarms defined).
+    /// </summary>
+    public static PreparedExperiment ReadExperiment(PlanExperiment source, GameDayOptions options)
     {
-        if (!File.Exists(options.ExperimentPath))
-        {
-            throw new CliException($"experiment file {options.ExperimentPath} does not exist");
-        }
-
-        text = File.ReadAllText(options.ExperimentPath);
-        var resolved = text.Replace(GameDayOptions.SampleApiUrlPlaceholder, "http://127.0.0.1/", StringComparison.Ordinal);
-        var typed = Orchestrator.Experiments.ExperimentParser.ParseFile(resolved, options.ExperimentPath);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        var resolved = source.Text.Replace(GameDayOptions.SampleApiUrlPlaceholder, "http://127.0.0.1/", StringComparison.Ordinal);
+        var typed = Orchestrator.Experiments.ExperimentParser.ParseFile(resolved, source.Source);
         var problems = LocalRunRules.Problems(typed, options);
         if (problems.Count > 0)
         {
-            throw new CliException($"{options.ExperimentPath} cannot run in a local game day:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}");
+            throw new CliException($"{source.Source} cannot run in a local game day:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}");
         }
 
-        JsonObject experiment;
-        try
-        {
-            experiment = JsonNode.Parse(resolved) as JsonObject
-                ?? throw new CliException($"{options.ExperimentPath}: the experiment must be a JSON object");
-        }
-        catch (JsonException ex)
-        {
-            throw new CliException($"{options.ExperimentPath} is not valid JSON: {ex.Message}");
-        }
-
-        return experiment;
-    }
-
-    /// <summary>Runs the game day to its verdict and writes the report.</summary>
-    public async Task<GameDayResult> RunAsync(CancellationToken cancellationToken)
-    {
-        var experiment = ReadExperiment(options, out var experimentText);
-        var experimentName = experiment["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(options.ExperimentPath);
-        var hypothesisAlarms = (experiment["hypothesis"]?["alarms"] as JsonArray)?.Select(a => a?.GetValue<string>() ?? string.Empty).ToList() ?? [];
-        var undefined = hypothesisAlarms.Where(name => options.Alarms.All(a => a.Name != name)).ToList();
+        var undefined = typed.Hypothesis.Alarms.Where(name => options.Alarms.All(a => a.Name != name)).ToList();
         if (undefined.Count > 0)
         {
-            throw new CliException($"hypothesis.alarms names {string.Join(", ", undefined)}, which the local game day does not define (it defines {string.Join(", ", options.Alarms.Select(a => a.Name))})");
+            throw new CliException($"{source.Source}: hypothesis.alarms names {string.Join(", ", undefined)}, which the local game day does not define (it defines {string.Join(", ", options.Alarms.Select(a => a.Name))})");
         }
 
-        var durationSeconds = experiment["durationSeconds"]?.GetValue<int>() ?? 0;
-        var recoveryWindowSeconds = experiment["hypothesis"]?["recoveryWindowSeconds"]?.GetValue<int>() ?? Orchestrator.Experiments.ExperimentDefaults.RecoveryWindowSeconds;
+        return new PreparedExperiment(typed, source.Text);
+    }
+
+    /// <summary>Runs every experiment of the plan to its verdict and writes one report.</summary>
+    public async Task<GameDayResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var plan = options.Plan;
+        var experiments = plan.Experiments.Select(e => ReadExperiment(e, options)).ToList();
         using var hardLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         hardLimit.CancelAfter(options.HardLimit);
         var ct = hardLimit.Token;
@@ -122,14 +115,8 @@ internal sealed class GameDayRunner
         await using var inventory = await InventorySimulator.StartAsync(options.InventoryThinkTime, ct, clock).ConfigureAwait(false);
         using var reportFolder = ReportFolder.Claim(options.ReportDirectory);
         await using var wrapperLog = new WrapperLog(new StreamWriter(Path.Combine(options.ReportDirectory, "wrapper-log.jsonl")));
-        var target = options.Target is null ? buildTarget(controlPlane, inventory.Address, clock, wrapperLog) : null;
-        using var function = target?.Function;
-        await using var api = target is not null ? await SampleApiServer.StartAsync(target.Handler, ct).ConfigureAwait(false) : null;
-        await using var own = options.Target is { } spec ? await StartOwnServiceAsync(spec, controlPlane, ct).ConfigureAwait(false) : null;
-        var address = api?.Address ?? own!.Address;
-        tracker.Add("gameday", api is not null
-            ? $"sample API on {api.Address}, inventory service on {inventory.Address}"
-            : $"your service on {address}, reading {string.Join(", ", options.Target!.Parameters)} over SSM at {controlPlane.SsmEndpoint}");
+        await using var api = await ServeAsync(controlPlane, inventory.Address, wrapperLog, tracker, experiments, ct).ConfigureAwait(false);
+        tracker.Add("gameday", $"{api.Description}, inventory service on {inventory.Address}");
 
         var alarmsCreated = false;
         var monitor = new AlarmMonitor(options.Alarms, log, clock, tracker.StartedAt, async (name, state, reason, token) =>
@@ -146,7 +133,7 @@ internal sealed class GameDayRunner
 
         using var loadClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 })
         {
-            BaseAddress = address,
+            BaseAddress = api.Address,
             Timeout = TimeSpan.FromSeconds(10),
         };
         var requestNumber = 0;
@@ -155,18 +142,19 @@ internal sealed class GameDayRunner
             async token =>
             {
                 var number = Interlocked.Increment(ref requestNumber);
-                var next = options.LoadRequests[number % options.LoadRequests.Count];
-                var path = next.Path.TrimStart('/').Replace("{n}", (number % 100).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-                using var message = new HttpRequestMessage(new HttpMethod(next.Method), new Uri(path, UriKind.Relative));
-                using var reply = await loadClient.SendAsync(message, token).ConfigureAwait(false);
+                var planned = options.Requests[number % options.Requests.Count];
+                var path = planned.Path.Replace("{n}", (number % 100).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).TrimStart('/');
+                using var request = new HttpRequestMessage(new HttpMethod(planned.Method), new Uri(path, UriKind.Relative));
+                using var reply = await loadClient.SendAsync(request, token).ConfigureAwait(false);
                 reply.Headers.TryGetValues(Wrapper.ChaosOptions.DefaultInjectedHeader, out var injected);
+                reply.Headers.TryGetValues(Wrapper.ChaosOptions.DefaultDryRunHeader, out var wouldInject);
                 reply.Headers.TryGetValues(SampleApiServer.RequestIdHeader, out var requestId);
                 if (Interlocked.Exchange(ref firstServed, 1) == 0)
                 {
                     tracker.Add("load", $"first request served: {(int)reply.StatusCode}");
                 }
 
-                return new LoadReply((int)reply.StatusCode, injected?.FirstOrDefault() ?? wrapperLog.FaultFor(requestId?.FirstOrDefault()));
+                return new LoadReply((int)reply.StatusCode, injected?.FirstOrDefault() ?? wrapperLog.FaultFor(requestId?.FirstOrDefault()), wouldInject?.FirstOrDefault() ?? wrapperLog.DryRunFaultFor(requestId?.FirstOrDefault()));
             },
             log,
             clock,
@@ -175,28 +163,30 @@ internal sealed class GameDayRunner
 
         using var stopBackground = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var loadTask = load.RunAsync(stopBackground.Token);
-        tracker.Add("load", string.Create(CultureInfo.InvariantCulture, $"steady load started: {options.RatePerSecond:0.#} requests/s on {string.Join(", ", options.LoadRequests.Select(r => $"{r.Method} {r.Path}"))}"));
+        tracker.Add("load", string.Create(CultureInfo.InvariantCulture, $"steady load started: {options.RatePerSecond:0.#} requests/s on {string.Join(", ", options.Requests.Select(r => $"{r.Method} {r.Path}"))}"));
         var monitorTask = monitor.RunAsync(stopBackground.Token);
         var slowestPeriod = options.Alarms.Max(a => a.Period);
         var coolDownTime = options.CoolDown ?? slowestPeriod;
-        var expectedEnd = tracker.StartedAt + slowestPeriod + TimeSpan.FromSeconds(durationSeconds + 2) + coolDownTime;
+        var current = experiments[0].Experiment;
+        var expectedEnd = tracker.StartedAt + slowestPeriod + experiments.Aggregate(TimeSpan.Zero, (sum, e) => sum + TimeSpan.FromSeconds(e.Experiment.DurationSeconds + 2) + coolDownTime);
         LiveSnapshot Snapshot()
         {
             var now = clock.GetUtcNow();
             var phase = tracker.Current;
+            var later = experiments.SkipWhile(e => e.Experiment != current).Skip(1).Aggregate(TimeSpan.Zero, (sum, e) => sum + TimeSpan.FromSeconds(e.Experiment.DurationSeconds + 6) + coolDownTime);
             if (phase == PhaseTracker.FaultInjection)
             {
-                expectedEnd = tracker.CurrentSince + TimeSpan.FromSeconds(durationSeconds + 1) + coolDownTime;
+                expectedEnd = tracker.CurrentSince + TimeSpan.FromSeconds(current.DurationSeconds + 1) + coolDownTime + later;
             }
             else if (phase is PhaseTracker.Rollback or PhaseTracker.Recovery or PhaseTracker.Report)
             {
                 // Verify waits at most the recovery window; usually the alarms are already OK.
-                var bound = tracker.CurrentSince + TimeSpan.FromSeconds(recoveryWindowSeconds) + coolDownTime;
+                var bound = tracker.CurrentSince + TimeSpan.FromSeconds(current.Hypothesis.RecoveryWindowSeconds) + coolDownTime + later;
                 expectedEnd = expectedEnd < bound ? expectedEnd : bound;
             }
             else if (phase == PhaseTracker.CoolDown)
             {
-                expectedEnd = tracker.CurrentSince + coolDownTime;
+                expectedEnd = tracker.CurrentSince + coolDownTime + later;
             }
 
             var remaining = expectedEnd - now;
@@ -210,28 +200,141 @@ internal sealed class GameDayRunner
         }
 
         var viewTask = view.RunAsync(Snapshot, stopBackground.Token);
+        var sections = new List<GameDayReport>();
+        var deadLettersSeen = 0;
+        foreach (var prepared in experiments)
+        {
+            var experiment = prepared.Experiment;
+            if (ct.IsCancellationRequested)
+            {
+                // Interrupted or out of time: the rest did not run.
+                var now = clock.GetUtcNow();
+                sections.Add(Section(prepared, Verdict.Aborted, cancellationToken.IsCancellationRequested ? "not run: the game day was interrupted" : "not run: the game day ran out of time", now, now, log, tracker, monitor, null, []));
+                continue;
+            }
 
+            current = experiment;
+            var startedAt = sections.Count == 0 ? tracker.StartedAt : clock.GetUtcNow();
+            tracker.Enter(PhaseTracker.Baseline);
+            tracker.Add("gameday", string.Create(CultureInfo.InvariantCulture, $"experiment {sections.Count + 1} of {experiments.Count}: {experiment.Name}"));
+            var outcome = await RunOneAsync(prepared, sections.Count == 0, api.Address, controlPlane, monitor, tracker, cancellationToken, ct).ConfigureAwait(false);
+            if (outcome.Status == "SUCCEEDED" && !ct.IsCancellationRequested)
+            {
+                tracker.Enter(PhaseTracker.CoolDown);
+                try
+                {
+                    await Task.Delay(coolDownTime, clock, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cut short by Ctrl+C or the hard limit: the verdict stands.
+                }
+
+                await monitor.EvaluateAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            var all = controlPlane.DeadLetters();
+            var deadLetters = all.Skip(deadLettersSeen).ToList();
+            deadLettersSeen = all.Count;
+            var (verdict, reason) = Judge(outcome, deadLetters);
+            tracker.Add("gameday", $"experiment {experiment.Name}: verdict {verdict.Name()}: {reason}");
+            sections.Add(Section(prepared, verdict, reason, startedAt, clock.GetUtcNow(), log, tracker, monitor, outcome.Output?["journal"] ?? outcome.Output, deadLetters));
+        }
+
+        var endedAt = clock.GetUtcNow();
+        await stopBackground.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(loadTask, monitorTask, viewTask).ConfigureAwait(false);
+        var single = sections.Count == 1 && plan.Experiments.Count == 1 && plan.Source == plan.Experiments[0].Source;
+        var overall = Verdicts.Worst(sections.Select(s => s.Verdict));
+        var overallReason = single ? sections[0].Reason : PlanReason(sections, overall);
+        if (!single)
+        {
+            tracker.Add("gameday", $"plan {plan.Name}: verdict {overall.Name()}: {overallReason}");
+        }
+
+        var report = new GameDayReport
+        {
+            Experiment = single ? sections[0].Experiment : plan.Name,
+            Plan = single ? null : plan.Name,
+            Description = single ? sections[0].Description : plan.Description,
+            Verdict = overall,
+            Reason = overallReason,
+            StartedAt = tracker.StartedAt,
+            EndedAt = endedAt,
+            PhaseSummaries = GameDayReport.SummarizePhases(log, tracker.Phases, endedAt),
+            Timeline = tracker.Timeline,
+            Alarms = options.Alarms,
+            AlarmTransitions = monitor.Transitions,
+            Series = GameDayReport.BuildSeries(log, tracker.StartedAt, endedAt),
+            Totals = log.Window(tracker.StartedAt, endedAt + TimeSpan.FromSeconds(1)),
+            Journal = single ? sections[0].Journal : null,
+            DeadLetters = controlPlane.DeadLetters(),
+            Experiments = sections,
+        };
+
+        await ReportHtml.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.html"), CancellationToken.None).ConfigureAwait(false);
+        await ReportJson.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.json"), CancellationToken.None).ConfigureAwait(false);
+        await ReportMarkdown.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.md"), CancellationToken.None).ConfigureAwait(false);
+        await WriteSummaryAsync(report).ConfigureAwait(false);
+        return new GameDayResult(overall, report, options.ReportDirectory);
+    }
+
+    /// <summary>A plan's reason: how many experiments ended how, and the reason of each that did not hold.</summary>
+    internal static string PlanReason(IReadOnlyList<GameDayReport> sections, Verdict overall)
+    {
+        var counts = string.Join(", ", Enum.GetValues<Verdict>().Select(v => (v, n: sections.Count(s => s.Verdict == v))).Where(x => x.n > 0).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.n} {x.v.Name()}")));
+        var worst = sections.Where(s => s.Verdict != Verdict.Held).Select(s => $"{s.Experiment} {s.Verdict.Name()}: {s.Reason}").ToList();
+        return overall == Verdict.Held
+            ? string.Create(CultureInfo.InvariantCulture, $"all {sections.Count} experiments held")
+            : $"{counts} — {string.Join("; ", worst)}";
+    }
+
+    private GameDayReport Section(PreparedExperiment prepared, Verdict verdict, string reason, DateTimeOffset from, DateTimeOffset to, RequestLog log, PhaseTracker tracker, AlarmMonitor monitor, JsonNode? journal, IReadOnlyList<JsonNode> deadLetters)
+    {
+        var phases = tracker.Phases.Where(p => p.StartedAt >= from && p.StartedAt < to).ToList();
+        return new GameDayReport
+        {
+            Experiment = prepared.Experiment.Name,
+            Description = prepared.Experiment.Description,
+            Verdict = verdict,
+            Reason = reason,
+            StartedAt = from,
+            EndedAt = to,
+            PhaseSummaries = GameDayReport.SummarizePhases(log, phases, to),
+            Timeline = [.. tracker.Timeline.Where(e => e.At >= from && e.At < to)],
+            Alarms = options.Alarms,
+            AlarmTransitions = [.. monitor.Transitions.Where(t => t.At >= from && t.At < to)],
+            Series = [],
+            Totals = log.Window(from, to),
+            Journal = journal,
+            DeadLetters = deadLetters,
+        };
+    }
+
+    /// <summary>The state machine on one experiment: steady state first, then its run, and a rollback shown when it was cut short.</summary>
+    private async Task<ExecutionOutcome> RunOneAsync(PreparedExperiment prepared, bool first, Uri api, ILocalControlPlane controlPlane, AlarmMonitor monitor, PhaseTracker tracker, CancellationToken interrupt, CancellationToken ct)
+    {
         ExecutionOutcome outcome;
         var stateMachineStarted = false;
         try
         {
-            await WaitForBaselineAsync(monitor, hypothesisAlarms, tracker, ct).ConfigureAwait(false);
+            await WaitForBaselineAsync(monitor, prepared.Experiment.Hypothesis.Alarms, tracker, ct).ConfigureAwait(false);
             stateMachineStarted = true;
-            var input = experimentText.Replace(GameDayOptions.SampleApiUrlPlaceholder, address.ToString().TrimEnd('/'), StringComparison.Ordinal);
-            tracker.Add("gameday", $"starting the state machine with experiment {experimentName}");
+            var input = prepared.Text.Replace(GameDayOptions.SampleApiUrlPlaceholder, api.ToString().TrimEnd('/'), StringComparison.Ordinal);
+            tracker.Add("gameday", $"starting the state machine with experiment {prepared.Experiment.Name}");
             outcome = await controlPlane.RunAsync(input, step =>
             {
                 tracker.StepInvoked(step);
                 tracker.Add("state machine", $"invoked {step}");
             }, ct).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!interrupt.IsCancellationRequested)
         {
             outcome = new ExecutionOutcome("TIMED_OUT", null, "GameDay.TimedOut", $"the game day ran longer than {options.HardLimit.TotalMinutes:0} minutes");
         }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or InvalidOperationException or CliException)
+        catch (Exception ex) when (interrupt.IsCancellationRequested && ex is OperationCanceledException or InvalidOperationException or CliException)
         {
-            if (!stateMachineStarted)
+            if (!stateMachineStarted && first)
             {
                 // Nothing was armed and nothing ran: an interrupt, as for any command (130, or 143 for SIGTERM), not an aborted experiment.
                 throw new CliInterruptedException(InterruptedBeforeStart);
@@ -251,51 +354,42 @@ internal sealed class GameDayRunner
             outcome = outcome with { Cause = $"{outcome.Cause}; {rolledBack}" };
         }
 
-        if (outcome.Status == "SUCCEEDED" && !ct.IsCancellationRequested)
-        {
-            var coolDown = options.CoolDown ?? options.Alarms.Max(a => a.Period);
-            tracker.Enter(PhaseTracker.CoolDown);
-            try
-            {
-                await Task.Delay(coolDown, clock, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Cut short by Ctrl+C or the hard limit: the verdict stands.
-            }
+        return outcome;
+    }
 
-            await monitor.EvaluateAsync(CancellationToken.None).ConfigureAwait(false);
+    /// <summary>
+    /// Serves the sample API: as one listener, or, when the plan asks for a service, as a local ECS-style service
+    /// with the FIS template that stops one of its tasks.
+    /// </summary>
+    private async Task<ServedApi> ServeAsync(ILocalControlPlane controlPlane, Uri inventory, WrapperLog wrapperLog, PhaseTracker tracker, IReadOnlyList<PreparedExperiment> experiments, CancellationToken ct)
+    {
+        if (options.Target is { } spec)
+        {
+            var own = await StartOwnServiceAsync(spec, controlPlane, ct).ConfigureAwait(false);
+            return new ServedApi(own.Address, $"your service on {own.Address}, reading {string.Join(", ", spec.Parameters)} over SSM at {controlPlane.SsmEndpoint}", own.DisposeAsync);
         }
 
-        var endedAt = clock.GetUtcNow();
-        await stopBackground.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(loadTask, monitorTask, viewTask).ConfigureAwait(false);
-        var deadLetters = controlPlane.DeadLetters();
-        var (verdict, reason) = Judge(outcome, deadLetters);
-        tracker.Add("gameday", $"verdict {verdict.Name()}: {reason}");
-        var report = new GameDayReport
+        if (options.Service is { } service)
         {
-            Experiment = experimentName,
-            Description = experiment["description"]?.GetValue<string>(),
-            Verdict = verdict,
-            Reason = reason,
-            StartedAt = tracker.StartedAt,
-            EndedAt = endedAt,
-            PhaseSummaries = GameDayReport.SummarizePhases(log, tracker.Phases, endedAt),
-            Timeline = tracker.Timeline,
-            Alarms = options.Alarms,
-            AlarmTransitions = monitor.Transitions,
-            Series = GameDayReport.BuildSeries(log, tracker.StartedAt, endedAt),
-            Totals = log.Window(tracker.StartedAt, endedAt + TimeSpan.FromSeconds(1)),
-            Journal = outcome.Output?["journal"] ?? outcome.Output,
-            DeadLetters = deadLetters,
-        };
+            var longest = experiments.Max(e => e.Experiment.DurationSeconds);
+            controlPlane.AddFisTemplate(LocalEcsService.StopTaskTemplate(TimeSpan.FromSeconds(Math.Max(1, longest - 2))));
+            var ecs = await LocalEcsService.StartAsync(service, () => buildTarget(controlPlane, inventory, clock, wrapperLog), controlPlane.ActiveFisActions, clock, text => tracker.Add("ecs", text), ct).ConfigureAwait(false);
+            return new ServedApi(ecs.Address, string.Create(CultureInfo.InvariantCulture, $"sample service on {ecs.Address} ({service.Tasks} tasks behind a round-robin front)"), ecs.DisposeAsync);
+        }
 
-        await ReportHtml.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.html"), CancellationToken.None).ConfigureAwait(false);
-        await ReportJson.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.json"), CancellationToken.None).ConfigureAwait(false);
-        await ReportMarkdown.WriteAsync(report, Path.Combine(options.ReportDirectory, "report.md"), CancellationToken.None).ConfigureAwait(false);
-        await WriteSummaryAsync(report).ConfigureAwait(false);
-        return new GameDayResult(verdict, report, options.ReportDirectory);
+        var target = buildTarget(controlPlane, inventory, clock, wrapperLog);
+        var api = await SampleApiServer.StartAsync(target.Handler, ct).ConfigureAwait(false);
+        return new ServedApi(api.Address, $"sample API on {api.Address}", async () =>
+        {
+            await api.DisposeAsync().ConfigureAwait(false);
+            target.Function.Dispose();
+        });
+    }
+
+    /// <summary>The sample API as this game day serves it.</summary>
+    private sealed record ServedApi(Uri Address, string Description, Func<ValueTask> Stop) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Stop();
     }
 
     /// <summary>
@@ -312,29 +406,7 @@ internal sealed class GameDayRunner
                 : $"the state machine ended {outcome.Status}: {outcome.Error} {outcome.Cause}".Trim());
         }
 
-        var journal = outcome.Output["journal"] ?? outcome.Output;
-        var verdictText = journal?["verdict"]?.GetValue<string>();
-        var reasons = (journal?["reasons"] as JsonArray)?.Select(r => r?.GetValue<string>()).Where(r => !string.IsNullOrEmpty(r)).ToList() ?? [];
-        var verdict = verdictText switch
-        {
-            "held" => Verdict.Held,
-            "deviated" => Verdict.Deviated,
-            _ => Verdict.Aborted,
-        };
-        var reason = reasons.Count > 0
-            ? string.Join("; ", reasons)
-            : verdict switch
-            {
-                Verdict.Held => "every hypothesis alarm stayed OK while the faults were on, and everything was rolled back",
-                Verdict.Deviated => "the system did not behave as the hypothesis says",
-                _ => $"the state machine reported verdict {verdictText ?? "(none)"}",
-            };
-        if (verdict == Verdict.Aborted && verdictText is not null and not "aborted")
-        {
-            reason = $"verdict {verdictText}: {reason}";
-        }
-
-        return (verdict, reason);
+        return Verdicts.FromJournal(outcome.Output["journal"] ?? outcome.Output);
     }
 
     /// <summary>What a dead-letter message says went wrong: the failed step's error type and message.</summary>
@@ -412,7 +484,7 @@ internal sealed class GameDayRunner
             await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct).ConfigureAwait(false);
         }
 
-        tracker.Add("gameday", $"the alarms are not all OK after {options.MaxBaseline.TotalSeconds:0} s of baseline; starting anyway (preflight will refuse)");
+        tracker.Add("gameday", $"the alarms are not all OK after {options.MaxBaseline.TotalSeconds:0} s; starting anyway (preflight will refuse)");
     }
 
     private async Task WriteSummaryAsync(GameDayReport report)
@@ -421,7 +493,16 @@ internal sealed class GameDayRunner
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(c, $"Verdict: {report.Verdict.Name()} (exit code {report.Verdict.ExitCode()}) — {report.Reason}")).ConfigureAwait(false);
         var t = report.Totals;
-        await output.WriteLineAsync(string.Create(c, $"  {t.Count} requests in {(report.EndedAt - report.StartedAt).TotalSeconds:0} s: p50 {t.P50Ms:0} ms, p99 {t.P99Ms:0} ms, {t.ErrorRatePercent:0.0}% 5xx ({t.InjectedErrors} injected, {t.NotInjectedErrors} not injected: {t.NotInjectedErrorRatePercent:0.0}%), {t.Injected} injected faults")).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(c, $"  {t.Count} requests in {(report.EndedAt - report.StartedAt).TotalSeconds:0} s: p50 {t.P50Ms:0} ms, p99 {t.P99Ms:0} ms, {t.ErrorRatePercent:0.0}% 5xx ({t.InjectedErrors} injected, {t.NotInjectedErrors} not injected: {t.NotInjectedErrorRatePercent:0.0}%), {t.Injected} injected faults{(t.WouldInject > 0 ? $", {t.WouldInject} a dry run would have injected" : "")}")).ConfigureAwait(false);
+        if (report.Plan is not null)
+        {
+            for (var i = 0; i < report.Experiments.Count; i++)
+            {
+                var e = report.Experiments[i];
+                var s = e.Totals;
+                await output.WriteLineAsync(string.Create(c, $"  {i + 1}. {e.Experiment}: {e.Verdict.Name()} — {e.Reason} ({s.Count} requests, {s.ServerErrors} 5xx: {s.InjectedErrors} injected, {s.NotInjectedErrors} not injected)")).ConfigureAwait(false);
+            }
+        }
         foreach (var alarm in report.Alarms)
         {
             var changes = report.AlarmTransitions.Where(t => t.Alarm == alarm.Name).ToList();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ServerlessChaos.Cli.GameDay.Alarms;
+using ServerlessChaos.Orchestrator.Backends.Local;
 
 namespace ServerlessChaos.Cli.GameDay;
 
@@ -30,6 +31,12 @@ internal interface ILocalControlPlane : IAsyncDisposable
 
     /// <summary>Publishes an alarm's state (and how it is evaluated) to the local alarm backend.</summary>
     Task SetAlarmAsync(AlarmDefinition alarm, AlarmState state, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Adds (or replaces) a template in the local FIS engine, for a target the game day runs itself (the local ECS-style service).</summary>
+    void AddFisTemplate(LocalFisTemplate template);
+
+    /// <summary>The local FIS engine's actions in effect now, with the experiment that runs each.</summary>
+    IReadOnlyList<(string ExperimentId, LocalFisAction Action)> ActiveFisActions();
 
     /// <summary>The dead-letter messages sent so far (each the body the deadletter step wrote), oldest first.</summary>
     IReadOnlyList<JsonNode> DeadLetters();

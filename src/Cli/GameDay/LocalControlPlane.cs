@@ -106,6 +106,12 @@ internal sealed class LocalControlPlane : ILocalControlPlane
     public IReadOnlyList<JsonNode> DeadLetters() => backends.DeadLetters.ReadAll();
 
     /// <inheritdoc />
+    public void AddFisTemplate(LocalFisTemplate template) => backends.Fis.AddTemplate(template);
+
+    /// <inheritdoc />
+    public IReadOnlyList<(string ExperimentId, LocalFisAction Action)> ActiveFisActions() => backends.Fis.ActiveActionsByExperiment();
+
+    /// <inheritdoc />
     public Task SetAlarmAsync(AlarmDefinition alarm, AlarmState state, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alarm);

@@ -8,7 +8,7 @@ internal sealed class DeadLetterStep(StepServices services)
 {
     public async Task<ExecutionState> RunAsync(ExecutionState state, CancellationToken ct)
     {
-        state.Journal.Verdict = "failed";
+        state.Journal.Verdict = Experiments.Verdicts.FailedName;
         if (state.Error is { } error)
         {
             state.Journal.Reasons.Add($"{error.Error}: {error.Cause}");

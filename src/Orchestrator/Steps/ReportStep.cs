@@ -1,4 +1,5 @@
 using ServerlessChaos.Orchestrator.Execution;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Orchestrator.Steps;
 
@@ -13,7 +14,7 @@ internal sealed class ReportStep(StepServices services)
         switch (state.StopReason)
         {
             case "alarm" or "halt" or "fis-stopped" or "fis-cancelled":
-                verdict = "aborted";
+                verdict = Verdicts.AbortedName;
                 if (state.StopReason != "alarm")
                 {
                     reasons.Add(state.StopReason == "halt" ? "the halt parameter was set" : $"the FIS experiment ended {state.StopReason[4..]}");
@@ -21,7 +22,7 @@ internal sealed class ReportStep(StepServices services)
 
                 break;
             case "fis-failed" or "fis-unknown":
-                verdict = "failed";
+                verdict = Verdicts.FailedName;
                 reasons.Add(state.StopReason == "fis-failed" ? "the FIS experiment failed" : $"the FIS experiment is in an unknown state ({state.Monitor?.FisState})");
                 break;
             default:
@@ -31,13 +32,13 @@ internal sealed class ReportStep(StepServices services)
                     reasons.Add($"probe {probe.Variant} {probe.Url}: {probe.Problem}");
                 }
 
-                verdict = unmet.Count > 0 || state.Verify?.Recovered == false ? "deviated" : "held";
+                verdict = unmet.Count > 0 || state.Verify?.Recovered == false ? Verdicts.DeviatedName : Verdicts.HeldName;
                 break;
         }
 
         if (state.Rollback?.Completed != true)
         {
-            verdict = "failed";
+            verdict = Verdicts.FailedName;
             reasons.Add("rollback did not complete");
         }
 

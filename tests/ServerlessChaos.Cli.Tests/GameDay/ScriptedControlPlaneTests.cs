@@ -4,6 +4,7 @@ using ServerlessChaos.Cli.GameDay.Alarms;
 using ServerlessChaos.Cli.GameDay.Report;
 using ServerlessChaos.Cli.GameDay.Target;
 using ServerlessChaos.Cli.Tests.Support;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Cli.Tests.GameDay;
 
@@ -62,6 +63,12 @@ public class ScriptedControlPlaneTests
 
         public IReadOnlyList<JsonNode> DeadLetters() => [];
 
+        public void AddFisTemplate(ServerlessChaos.Orchestrator.Backends.Local.LocalFisTemplate template)
+        {
+        }
+
+        public IReadOnlyList<(string ExperimentId, ServerlessChaos.Orchestrator.Backends.Local.LocalFisAction Action)> ActiveFisActions() => [];
+
         public Task<string> StopAndRollBackAsync(CancellationToken cancellationToken)
         {
             armed = null;
@@ -85,7 +92,7 @@ public class ScriptedControlPlaneTests
         var options = new GameDayOptions
         {
             Assets = ServerlessChaos.Cli.GameDay.Assets.GameDayAssets.FromRepository(TestPaths.RepositoryRoot),
-            ExperimentPath = experimentPath,
+            Plan = ServerlessChaos.Cli.GameDay.Plan.GameDayPlan.Single(experimentPath),
             ReportDirectory = Path.Combine(dir, "report"),
             RatePerSecond = 20,
             Alarms = [SampleAlarms.P99LatencyAlarm(TimeSpan.FromSeconds(1)), SampleAlarms.ServerErrorRateAlarm(TimeSpan.FromSeconds(1))],

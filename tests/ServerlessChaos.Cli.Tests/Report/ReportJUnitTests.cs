@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using ServerlessChaos.Cli.GameDay.Metrics;
 using ServerlessChaos.Cli.GameDay.Report;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Cli.Tests.Report;
 

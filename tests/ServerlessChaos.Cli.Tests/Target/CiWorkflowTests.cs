@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ServerlessChaos.Cli.Commands;
 using ServerlessChaos.Cli.GameDay;
 using ServerlessChaos.Cli.GameDay.Assets;
+using ServerlessChaos.Cli.GameDay.Plan;
 using ServerlessChaos.Cli.GameDay.Target;
 using ServerlessChaos.Cli.Tests.Support;
 
@@ -41,27 +42,31 @@ public class CiWorkflowTests
     [Fact]
     public void The_workflows_game_day_file_is_valid_and_the_service_gets_exactly_the_environment_the_game_day_gives()
     {
-        var target = OwnTarget.Read(Path.Combine(Folder, "gameday.json"), allowRemote: false);
+        var plan = PlanFile.Read(Path.Combine(Folder, "gameday.json"));
+        var spec = TargetSpec.Parse(plan.Target.ShouldNotBeNull(), plan.Source, Folder);
         var options = new GameDayOptions
         {
             Assets = GameDayAssets.FromRepository(TestPaths.RepositoryRoot),
-            ExperimentPath = target.ExperimentPath.ShouldNotBeNull(),
+            Plan = plan,
             ReportDirectory = TestPaths.NewTempDirectory(),
-            ServedParameters = target.Spec.Parameters,
-            Target = target.Spec,
+            ServedParameters = spec.Parameters,
+            Target = spec,
         };
-        GameDayRunner.ReadExperiment(options, out _).ShouldNotBeNull();
+        foreach (var experiment in plan.Experiments)
+        {
+            GameDayRunner.ReadExperiment(experiment, options).ShouldNotBeNull();
+        }
 
         // The "Start the service" step's env block, as KEY: value lines.
         var start = Array.FindIndex(Workflow, l => l.Trim() == "- name: Start the service");
         var given = Workflow.Skip(start + 2).TakeWhile(l => !l.Trim().StartsWith("run:", StringComparison.Ordinal))
             .Select(l => l.Trim().Split(": ", 2)).ToDictionary(p => p[0], p => p[1]);
-        var expected = target.Spec.ServiceEnvironment(new Uri($"http://127.0.0.1:{target.Spec.SsmPort}/"));
+        var expected = spec.ServiceEnvironment(new Uri($"http://127.0.0.1:{spec.SsmPort}/"));
         given.ShouldBe(expected.ToDictionary(e => e.Key, e => e.Value));
 
         // The service listens where the target points.
         var port = ChaosCommandLines().Single(l => l[0] == "sample-api").SkipWhile(t => t != "--port").ElementAt(1);
-        target.Spec.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture).ShouldBe(port);
+        spec.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture).ShouldBe(port);
         Regex.IsMatch(string.Join('\n', Workflow), @"report_paths: results/gameday\.xml").ShouldBeTrue();
     }
 }

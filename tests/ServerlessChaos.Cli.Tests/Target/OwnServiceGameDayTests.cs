@@ -59,7 +59,7 @@ public class OwnServiceGameDayTests
         var reportDir = Path.Combine(folder, "report");
         var file = GameDayFile(folder, FreePort(), "own-service-status.json");
 
-        var run = await Chaos.RunAsync(null, "gameday", "--target", file, "--report", reportDir, "--plain");
+        var run = await Chaos.RunAsync(null, "gameday", "--plan", file, "--report", reportDir, "--plain");
 
         run.ExitCode.ShouldBe(0, run.Out + run.Error);
         run.Out.ShouldContain("with these environment variables");
@@ -68,12 +68,13 @@ public class OwnServiceGameDayTests
         run.Out.ShouldContain("AWS_REGION=us-east-1");
         var report = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(reportDir, "report.json")))!;
         report["verdict"]!.GetValue<string>().ShouldBe("held");
-        var phases = report["phases"]!.AsArray();
+        var experiment = report["experiments"]!.AsArray().ShouldHaveSingleItem()!;
+        var phases = experiment["phases"]!.AsArray();
         int Injected(string phase) => phases.Single(p => p!["name"]!.GetValue<string>() == phase)!["stats"]!["injected"]!.GetValue<int>();
         Injected("baseline").ShouldBe(0);
         // Only the service's own wrapper can add X-Chaos-Injected, and it learns of the faults only through SSM.
         Injected("fault injection").ShouldBeGreaterThan(0);
-        report["journal"]!["restored"]!.AsArray().Select(n => n!.GetValue<string>()).ShouldContain("/serverless-chaos/functions/sample-api");
+        experiment["journal"]!["restored"]!.AsArray().Select(n => n!.GetValue<string>()).ShouldContain("/serverless-chaos/functions/sample-api");
         (await File.ReadAllTextAsync(Path.Combine(reportDir, "service.log"))).ShouldContain("reading /serverless-chaos/functions/sample-api");
     }
 
@@ -86,7 +87,7 @@ public class OwnServiceGameDayTests
         plan["target"]!["parameters"] = new JsonArray("/serverless-chaos/functions/my-api");
         await File.WriteAllTextAsync(file, plan.ToJsonString());
 
-        var run = await Chaos.RunAsync(null, "gameday", "--target", file, "--report", Path.Combine(folder, "report"), "--plain");
+        var run = await Chaos.RunAsync(null, "gameday", "--plan", file, "--report", Path.Combine(folder, "report"), "--plain");
 
         run.ExitCode.ShouldBe(2);
         run.Error.ShouldContain("faults[0].wrapper.parameter is /serverless-chaos/functions/sample-api, which no function of this game day reads (it serves /serverless-chaos/functions/my-api)");

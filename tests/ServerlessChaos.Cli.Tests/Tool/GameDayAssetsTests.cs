@@ -43,7 +43,7 @@ public class GameDayAssetsTests
 
         assets.RepositoryRoot.ShouldBeNull();
         assets.StateMachineDefinition.ShouldBe(Path.Combine(AppContext.BaseDirectory, "gameday/statemachine/experiment.asl.json"));
-        File.Exists(assets.DefaultExperiment).ShouldBeTrue();
+        File.Exists(assets.DefaultPlan).ShouldBeTrue();
         Path.GetDirectoryName(assets.NodeToolsFolder).ShouldBe(Path.Combine(cache, "node-tools"));
         assets.NodeToolsInstalled.ShouldBeFalse();
     }

@@ -63,7 +63,9 @@ public sealed class InstalledToolTests(InstalledToolFixture tool) : IClassFixtur
     [InlineData("gameday/node/run-state-machine.mjs", "src/Orchestrator.Local/node/run-state-machine.mjs")]
     [InlineData("gameday/node/promise-with-resolvers.mjs", "src/Orchestrator.Local/node/promise-with-resolvers.mjs")]
     [InlineData("gameday/node/package-lock.json", "src/Orchestrator.Local/node/package-lock.json")]
-    [InlineData("gameday/experiments/gameday-local.json", "events/experiments/gameday-local.json")]
+    [InlineData("gameday/events/gamedays/default.json", "events/gamedays/default.json")]
+    [InlineData("gameday/events/experiments/gameday-local.json", "events/experiments/gameday-local.json")]
+    [InlineData("gameday/events/experiments/gameday-task-stop.json", "events/experiments/gameday-task-stop.json")]
     public void The_package_carries_the_repositorys_game_day_files_unchanged(string packaged, string repository)
     {
         using var zip = ZipFile.OpenRead(tool.Package);

@@ -83,14 +83,34 @@ public class LocalFisEngineTests
     }
 
     [Fact]
-    public void Only_lambda_actions_are_accepted()
+    public void Only_lambda_actions_and_the_ecs_task_stop_are_accepted()
     {
         var (engine, _) = Create();
         Should.Throw<ArgumentException>(() => engine.AddTemplate(new LocalFisTemplate
         {
             Id = "EXT2",
-            Actions = { new LocalFisAction { Name = "kill", ActionId = "aws:ecs:stop-task" } },
-        })).Message.ShouldContain("uses aws:ecs:stop-task");
+            Actions = { new LocalFisAction { Name = "drain", ActionId = "aws:ecs:drain-container-instances" } },
+        })).Message.ShouldContain("uses aws:ecs:drain-container-instances");
+    }
+
+    [Fact]
+    public void A_running_task_stop_is_listed_with_its_experiment_so_it_is_carried_out_once_per_experiment()
+    {
+        var (engine, clock) = Create();
+        engine.AddTemplate(new LocalFisTemplate
+        {
+            Id = "EXTSTOP",
+            Actions = { new LocalFisAction { Name = "stop", ActionId = LocalFisEngine.EcsStopTask, Services = { "local/sample-api" }, Duration = TimeSpan.FromSeconds(10) } },
+        });
+        var id = engine.StartExperimentAsync(new FisStartRequest("EXTSTOP", "token-1", new Dictionary<string, string>(), "run-all"), CancellationToken.None).GetAwaiter().GetResult();
+
+        engine.ActiveActionsByExperiment().ShouldBeEmpty(); // pending
+        clock.Advance(TimeSpan.FromSeconds(3));
+        var (experiment, action) = engine.ActiveActionsByExperiment().ShouldHaveSingleItem();
+        experiment.ShouldBe(id);
+        action.Services.ShouldBe(["local/sample-api"]);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        engine.ActiveActionsByExperiment().ShouldBeEmpty(); // completed
     }
 
     [Fact]

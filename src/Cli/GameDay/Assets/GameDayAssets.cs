@@ -6,7 +6,7 @@ namespace ServerlessChaos.Cli.GameDay.Assets;
 
 /// <summary>
 /// What a local game day runs on besides the CLI itself: the state machine definition, the Node runner script, the
-/// default experiment, and the Node tools (aws-local-stepfunctions). Found in the repository when the CLI runs from
+/// default plan and its experiments, and the Node tools (aws-local-stepfunctions). Found in the repository when the CLI runs from
 /// a clone (its files and its <c>node_modules</c>, as they are), otherwise in the copies packaged with the installed
 /// tool, with the Node tools installed once per user into a cache folder.
 /// </summary>
@@ -21,8 +21,8 @@ internal sealed class GameDayAssets
     /// <summary>The file that marks a repository root (with package.json).</summary>
     public const string RepositoryMarker = "infra/statemachine/experiment.asl.json";
 
-    /// <summary>The default experiment's file name (in the repository's <c>events/experiments</c>, or the packaged <c>experiments</c>).</summary>
-    public const string DefaultExperimentName = "gameday-local.json";
+    /// <summary>The default plan, relative to the repository root (and to the packaged folder): what <c>chaos gameday</c> with no arguments runs.</summary>
+    public const string DefaultPlanPath = "events/gamedays/default.json";
 
     private const string RunnerScript = "run-state-machine.mjs";
     private const string Polyfill = "promise-with-resolvers.mjs";
@@ -31,11 +31,11 @@ internal sealed class GameDayAssets
     private readonly string nodePackageSource;
     private readonly string nodeToolsFolder;
 
-    private GameDayAssets(string? repositoryRoot, string definition, string defaultExperiment, string scriptSource, string nodePackageSource, string nodeToolsFolder)
+    private GameDayAssets(string? repositoryRoot, string definition, string defaultPlan, string scriptSource, string nodePackageSource, string nodeToolsFolder)
     {
         RepositoryRoot = repositoryRoot;
         StateMachineDefinition = definition;
-        DefaultExperiment = defaultExperiment;
+        DefaultPlan = defaultPlan;
         this.scriptSource = scriptSource;
         this.nodePackageSource = nodePackageSource;
         this.nodeToolsFolder = nodeToolsFolder;
@@ -47,8 +47,8 @@ internal sealed class GameDayAssets
     /// <summary>The state machine definition (ASL).</summary>
     public string StateMachineDefinition { get; }
 
-    /// <summary>The experiment <c>chaos gameday</c> runs when none is given.</summary>
-    public string DefaultExperiment { get; }
+    /// <summary>The plan <c>chaos gameday</c> runs when no experiment or plan is given (its experiments beside it, as in the repository).</summary>
+    public string DefaultPlan { get; }
 
     /// <summary>Where the Node tools are (or go): the repository root, or this tool version's cache folder.</summary>
     public string NodeToolsFolder => nodeToolsFolder;
@@ -57,7 +57,7 @@ internal sealed class GameDayAssets
     public static GameDayAssets FromRepository(string root) => new(
         root,
         Path.Combine(root, RepositoryMarker),
-        Path.Combine(root, "events", "experiments", DefaultExperimentName),
+        Path.Combine(root, DefaultPlanPath),
         Path.Combine(root, "src", "Orchestrator.Local", "node"),
         root,
         root);
@@ -78,7 +78,7 @@ internal sealed class GameDayAssets
         return new(
             null,
             Path.Combine(packaged, "statemachine", "experiment.asl.json"),
-            Path.Combine(packaged, "experiments", DefaultExperimentName),
+            Path.Combine(packaged, DefaultPlanPath),
             node,
             node,
             Path.Combine(cacheRoot, "node-tools", hash));

@@ -5,7 +5,8 @@ namespace ServerlessChaos.Cli.GameDay.Load;
 /// <summary>What one request of the load got back.</summary>
 /// <param name="StatusCode">The HTTP status, or 0 when no answer arrived.</param>
 /// <param name="InjectedFault">The wrapper's injected-fault header, if any.</param>
-internal readonly record struct LoadReply(int StatusCode, string? InjectedFault);
+/// <param name="WouldInject">The faults a wrapper dry run would have injected (its <c>X-Chaos-Dry-Run</c> header or log line), if any.</param>
+internal readonly record struct LoadReply(int StatusCode, string? InjectedFault, string? WouldInject = null);
 
 /// <summary>
 /// Sends requests at a steady rate (open loop: the schedule does not wait for answers) for at most a given
@@ -109,7 +110,7 @@ internal sealed class LoadGenerator
 
         if (reply is { } answer)
         {
-            log.Add(new RequestSample(clock.GetUtcNow(), clock.GetElapsedTime(started).TotalMilliseconds, answer.StatusCode, answer.InjectedFault));
+            log.Add(new RequestSample(clock.GetUtcNow(), clock.GetElapsedTime(started).TotalMilliseconds, answer.StatusCode, answer.InjectedFault, answer.WouldInject));
         }
     }
 }

@@ -5,7 +5,8 @@ namespace ServerlessChaos.Cli.GameDay.Metrics;
 /// <param name="LatencyMs">How long the request took, in milliseconds.</param>
 /// <param name="StatusCode">The HTTP status, or 0 when no answer arrived (connection error, client timeout).</param>
 /// <param name="InjectedFault">The fault injected into this request: the wrapper's <c>X-Chaos-Injected</c> header, or the fault the wrapper logged for its request id.</param>
-internal readonly record struct RequestSample(DateTimeOffset CompletedAt, double LatencyMs, int StatusCode, string? InjectedFault)
+/// <param name="WouldInject">The faults a wrapper dry run would have injected into it (nothing was), or null.</param>
+internal readonly record struct RequestSample(DateTimeOffset CompletedAt, double LatencyMs, int StatusCode, string? InjectedFault, string? WouldInject = null)
 {
     /// <summary>Server errors and missing answers both count against the 5xx rate, as API Gateway would report them.</summary>
     public bool IsServerError => StatusCode is 0 or >= 500;
@@ -21,7 +22,8 @@ internal readonly record struct RequestSample(DateTimeOffset CompletedAt, double
 /// <param name="ServerErrors">How many were 5xx or got no answer.</param>
 /// <param name="Injected">How many had a fault injected (header or wrapper log).</param>
 /// <param name="NotInjectedErrors">How many of the server errors had no fault injected: the cascade.</param>
-internal readonly record struct WindowStats(int Count, double P50Ms, double P99Ms, int ServerErrors, int Injected, int NotInjectedErrors = 0)
+/// <param name="WouldInject">How many a wrapper dry run would have injected a fault into (and did not).</param>
+internal readonly record struct WindowStats(int Count, double P50Ms, double P99Ms, int ServerErrors, int Injected, int NotInjectedErrors = 0, int WouldInject = 0)
 {
     /// <summary>The share of 5xx answers in percent (0 when nothing completed).</summary>
     public double ErrorRatePercent => Count == 0 ? 0 : 100.0 * ServerErrors / Count;
@@ -79,6 +81,7 @@ internal sealed class RequestLog
         var errors = 0;
         var injected = 0;
         var notInjected = 0;
+        var wouldInject = 0;
         lock (gate)
         {
             foreach (var s in samples)
@@ -92,22 +95,23 @@ internal sealed class RequestLog
                 errors += s.IsServerError ? 1 : 0;
                 injected += s.InjectedFault is null ? 0 : 1;
                 notInjected += s.IsNotInjectedError ? 1 : 0;
+                wouldInject += s.WouldInject is null ? 0 : 1;
             }
         }
 
-        return Summarize(latencies, errors, injected, notInjected);
+        return Summarize(latencies, errors, injected, notInjected, wouldInject);
     }
 
     /// <summary>Summarizes a set of latencies (the list is sorted in place).</summary>
-    public static WindowStats Summarize(List<double> latencies, int serverErrors, int injected, int notInjectedErrors)
+    public static WindowStats Summarize(List<double> latencies, int serverErrors, int injected, int notInjectedErrors, int wouldInject = 0)
     {
         if (latencies.Count == 0)
         {
-            return new WindowStats(0, 0, 0, serverErrors, injected, notInjectedErrors);
+            return new WindowStats(0, 0, 0, serverErrors, injected, notInjectedErrors, wouldInject);
         }
 
         latencies.Sort();
-        return new WindowStats(latencies.Count, Percentile(latencies, 50), Percentile(latencies, 99), serverErrors, injected, notInjectedErrors);
+        return new WindowStats(latencies.Count, Percentile(latencies, 50), Percentile(latencies, 99), serverErrors, injected, notInjectedErrors, wouldInject);
     }
 
     /// <summary>

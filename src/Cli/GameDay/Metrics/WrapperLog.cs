@@ -15,6 +15,7 @@ internal sealed class WrapperLog : TextWriter
     private readonly TextWriter file;
     private readonly StringBuilder pending = new();
     private readonly ConcurrentDictionary<string, string> faultsByRequest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> dryRunsByRequest = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
     /// <summary>Writes to <paramref name="file"/> (owned: disposed with this writer).</summary>
@@ -23,8 +24,15 @@ internal sealed class WrapperLog : TextWriter
     /// <inheritdoc />
     public override Encoding Encoding => Encoding.UTF8;
 
-    /// <summary>How many injected faults the log has recorded.</summary>
+    /// <summary>How many injected faults the log has recorded (dry-run records are not among them).</summary>
     public int FaultCount => faultsByRequest.Count;
+
+    /// <summary>How many invocations a dry run would have injected a fault into.</summary>
+    public int DryRunCount => dryRunsByRequest.Count;
+
+    /// <summary>The fault type a dry run would have injected into the invocation with this request id, or null.</summary>
+    public string? DryRunFaultFor(string? requestId) =>
+        requestId is not null && dryRunsByRequest.TryGetValue(requestId, out var fault) ? fault : null;
 
     /// <summary>The fault type injected into the invocation with this request id, or null.</summary>
     public string? FaultFor(string? requestId) =>
@@ -117,7 +125,9 @@ internal sealed class WrapperLog : TextWriter
                 && doc.RootElement.TryGetProperty("fault", out var fault) && fault.ValueKind == JsonValueKind.String
                 && doc.RootElement.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String)
             {
-                faultsByRequest.TryAdd(id.GetString()!, fault.GetString()!);
+                // A dry-run record says what would have been injected: nothing was.
+                var dryRun = doc.RootElement.TryGetProperty("dryRun", out var flag) && flag.ValueKind == JsonValueKind.True;
+                (dryRun ? dryRunsByRequest : faultsByRequest).TryAdd(id.GetString()!, fault.GetString()!);
             }
         }
         catch (JsonException)

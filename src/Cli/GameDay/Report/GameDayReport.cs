@@ -1,41 +1,9 @@
 using System.Text.Json.Nodes;
 using ServerlessChaos.Cli.GameDay.Alarms;
 using ServerlessChaos.Cli.GameDay.Metrics;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Cli.GameDay.Report;
-
-/// <summary>How a game day ended, and the CLI's exit code for it.</summary>
-internal enum Verdict
-{
-    /// <summary>The hypothesis held: exit code 0.</summary>
-    Held,
-
-    /// <summary>The system deviated from the hypothesis: exit code 1.</summary>
-    Deviated,
-
-    /// <summary>The run was aborted (an alarm, a halt) or failed: exit code 2.</summary>
-    Aborted,
-}
-
-/// <summary>Verdict names and exit codes.</summary>
-internal static class VerdictExtensions
-{
-    /// <summary>The exit code a CI pipeline sees: 0 held, 1 deviated, 2 aborted or error.</summary>
-    public static int ExitCode(this Verdict verdict) => verdict switch
-    {
-        Verdict.Held => 0,
-        Verdict.Deviated => 1,
-        _ => 2,
-    };
-
-    /// <summary>The verdict's name in reports: <c>held</c>, <c>deviated</c>, <c>aborted</c>.</summary>
-    public static string Name(this Verdict verdict) => verdict switch
-    {
-        Verdict.Held => "held",
-        Verdict.Deviated => "deviated",
-        _ => "aborted",
-    };
-}
 
 /// <summary>A phase of the game day and when it began.</summary>
 /// <param name="Name">The phase, as the live view shows it (baseline, steady-state check, fault injection, rollback, recovery, report).</param>
@@ -63,8 +31,14 @@ internal sealed record SeriesPoint(int Second, WindowStats Stats);
 /// <summary>Everything a report shows.</summary>
 internal sealed class GameDayReport
 {
-    /// <summary>The experiment's name.</summary>
+    /// <summary>The experiment's name (for a plan's whole-run report, the plan's).</summary>
     public required string Experiment { get; init; }
+
+    /// <summary>The plan's name when the game day ran a plan file; null for a single experiment file.</summary>
+    public string? Plan { get; init; }
+
+    /// <summary>One section per experiment, in the order they ran (a single experiment's run has one); empty in a section itself.</summary>
+    public IReadOnlyList<GameDayReport> Experiments { get; init; } = [];
 
     /// <summary>The experiment's description, if it has one.</summary>
     public string? Description { get; init; }

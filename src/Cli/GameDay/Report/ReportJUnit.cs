@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Cli.GameDay.Report;
 

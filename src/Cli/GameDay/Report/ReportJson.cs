@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessChaos.Cli.GameDay.Alarms;
 using ServerlessChaos.Cli.GameDay.Metrics;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Cli.GameDay.Report;
 
@@ -13,6 +14,37 @@ internal static class ReportJson
     public static JsonObject Build(GameDayReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var json = Section(report, report);
+        json["plan"] = report.Plan;
+        json["alarms"] = new JsonArray([.. report.Alarms.Select(a => (JsonNode)new JsonObject
+        {
+            ["name"] = a.Name,
+            ["metric"] = a.Metric == AlarmMetric.P99LatencyMs ? "p99LatencyMs" : "serverErrorRatePercent",
+            ["threshold"] = a.Threshold,
+            ["comparisonOperator"] = a.Comparison.ToString(),
+            ["periodSeconds"] = a.Period.TotalSeconds,
+            ["evaluationPeriods"] = a.EvaluationPeriods,
+            ["datapointsToAlarm"] = a.DatapointsToAlarm,
+            ["treatMissingData"] = JsonNamingPolicy.CamelCase.ConvertName(a.TreatMissing.ToString()),
+        })]);
+        json["series"] = new JsonArray([.. report.Series.Select(p => (JsonNode)new JsonObject
+        {
+            ["second"] = p.Second,
+            ["requests"] = p.Stats.Count,
+            ["p50Ms"] = Math.Round(p.Stats.P50Ms, 1),
+            ["p99Ms"] = Math.Round(p.Stats.P99Ms, 1),
+            ["serverErrors"] = p.Stats.ServerErrors,
+            ["injected"] = p.Stats.Injected,
+            ["notInjectedErrors"] = p.Stats.NotInjectedErrors,
+            ["notInjectedErrorRatePercent"] = Math.Round(p.Stats.NotInjectedErrorRatePercent, 2),
+        })]);
+        json["experiments"] = new JsonArray([.. report.Experiments.Select(e => (JsonNode)Section(e, report))]);
+        return json;
+    }
+
+    /// <summary>What the whole report and each experiment's section have alike; seconds are counted from the start of <paramref name="run"/>.</summary>
+    private static JsonObject Section(GameDayReport report, GameDayReport run)
+    {
         return new JsonObject
         {
             ["experiment"] = report.Experiment,
@@ -28,25 +60,14 @@ internal static class ReportJson
             {
                 ["name"] = p.Name,
                 ["startedAt"] = Time(p.From),
-                ["fromSecond"] = Math.Round(report.SecondsAt(p.From), 1),
-                ["toSecond"] = Math.Round(report.SecondsAt(p.To), 1),
+                ["fromSecond"] = Math.Round(run.SecondsAt(p.From), 1),
+                ["toSecond"] = Math.Round(run.SecondsAt(p.To), 1),
                 ["stats"] = Stats(p.Stats),
-            })]),
-            ["alarms"] = new JsonArray([.. report.Alarms.Select(a => (JsonNode)new JsonObject
-            {
-                ["name"] = a.Name,
-                ["metric"] = a.Metric == AlarmMetric.P99LatencyMs ? "p99LatencyMs" : "serverErrorRatePercent",
-                ["threshold"] = a.Threshold,
-                ["comparisonOperator"] = a.Comparison.ToString(),
-                ["periodSeconds"] = a.Period.TotalSeconds,
-                ["evaluationPeriods"] = a.EvaluationPeriods,
-                ["datapointsToAlarm"] = a.DatapointsToAlarm,
-                ["treatMissingData"] = JsonNamingPolicy.CamelCase.ConvertName(a.TreatMissing.ToString()),
             })]),
             ["alarmTransitions"] = new JsonArray([.. report.AlarmTransitions.Select(t => (JsonNode)new JsonObject
             {
                 ["at"] = Time(t.At),
-                ["atSecond"] = Math.Round(report.SecondsAt(t.At), 1),
+                ["atSecond"] = Math.Round(run.SecondsAt(t.At), 1),
                 ["alarm"] = t.Alarm,
                 ["from"] = t.From.ToWire(),
                 ["to"] = t.To.ToWire(),
@@ -55,19 +76,9 @@ internal static class ReportJson
             ["timeline"] = new JsonArray([.. report.Timeline.Select(e => (JsonNode)new JsonObject
             {
                 ["at"] = Time(e.At),
-                ["atSecond"] = Math.Round(report.SecondsAt(e.At), 1),
+                ["atSecond"] = Math.Round(run.SecondsAt(e.At), 1),
                 ["source"] = e.Source,
                 ["text"] = e.Text,
-            })]),
-            ["series"] = new JsonArray([.. report.Series.Select(p => (JsonNode)new JsonObject
-            {
-                ["second"] = p.Second,
-                ["requests"] = p.Stats.Count,
-                ["p50Ms"] = Math.Round(p.Stats.P50Ms, 1),
-                ["p99Ms"] = Math.Round(p.Stats.P99Ms, 1),
-                ["serverErrors"] = p.Stats.ServerErrors,
-                ["injected"] = p.Stats.Injected,
-                ["notInjectedErrors"] = p.Stats.NotInjectedErrors,
             })]),
             ["journal"] = report.Journal?.DeepClone(),
             ["deadLetters"] = new JsonArray([.. report.DeadLetters.Select(d => d.DeepClone())]),
@@ -89,6 +100,7 @@ internal static class ReportJson
         ["injectedErrors"] = s.InjectedErrors,
         ["notInjectedErrors"] = s.NotInjectedErrors,
         ["notInjectedErrorRatePercent"] = Math.Round(s.NotInjectedErrorRatePercent, 2),
+        ["wouldInject"] = s.WouldInject,
     };
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ServerlessChaos.Cli.GameDay.Alarms;
+using ServerlessChaos.Orchestrator.Experiments;
 
 namespace ServerlessChaos.Cli.GameDay.Report;
 
@@ -24,6 +25,18 @@ internal static class ReportMarkdown
         md.Append(c, $"Started {report.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, ran {(report.EndedAt - report.StartedAt).TotalSeconds:0.0} s. ");
         md.Append(c, $"{report.Totals.Count} requests, p50 {report.Totals.P50Ms:0} ms, p99 {report.Totals.P99Ms:0} ms, ");
         md.Append(c, $"{report.Totals.ErrorRatePercent:0.0}% 5xx ({report.Totals.InjectedErrors} injected, **{report.Totals.NotInjectedErrors} not injected: {report.Totals.NotInjectedErrorRatePercent:0.0}%**), {report.Totals.Injected} with an injected fault.\n\n");
+
+        if (report.Experiments.Count > 1)
+        {
+            md.Append("## Experiments\n\n| # | experiment | verdict | requests | 5xx | 5xx injected | 5xx not injected | why |\n|---:|---|---|---:|---:|---:|---:|---|\n");
+            for (var i = 0; i < report.Experiments.Count; i++)
+            {
+                var e = report.Experiments[i];
+                md.Append(c, $"| {i + 1} | {e.Experiment} | {e.Verdict.Name()} | {e.Totals.Count} | {e.Totals.ServerErrors} | {e.Totals.InjectedErrors} | {e.Totals.NotInjectedErrors} ({e.Totals.NotInjectedErrorRatePercent:0.0}%) | {e.Reason.Replace("|", "\\|", StringComparison.Ordinal)} |\n");
+            }
+
+            md.Append('\n');
+        }
 
         md.Append("## Phases\n\n| phase | from (s) | to (s) | requests | p50 (ms) | p99 (ms) | 5xx | 5xx injected | 5xx not injected |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var phase in report.PhaseSummaries)

@@ -1,18 +1,22 @@
 namespace ServerlessChaos.Orchestrator.Backends.Local;
 
 /// <summary>
-/// A FIS engine for the Lambda-type actions, driven by a <see cref="TimeProvider"/>: an experiment is
+/// A FIS engine for the Lambda-type actions and ECS's <c>aws:ecs:stop-task</c>, driven by a <see cref="TimeProvider"/>: an experiment is
 /// pending, then initiating, then running for the template's longest action, then completed. Stop
 /// makes it stopping then stopped; failures and cancellations can be injected.
 /// </summary>
 public sealed class LocalFisEngine : IFisService
 {
-    /// <summary>The FIS action ids this engine accepts (the Lambda ones).</summary>
+    /// <summary>The ECS action that stops tasks of a service; a host that runs local tasks carries it out (see <see cref="ActiveActionsByExperiment"/>).</summary>
+    public const string EcsStopTask = "aws:ecs:stop-task";
+
+    /// <summary>The FIS action ids this engine accepts (the Lambda ones and <see cref="EcsStopTask"/>).</summary>
     public static readonly IReadOnlyList<string> SupportedActions =
     [
         "aws:lambda:invocation-add-delay",
         "aws:lambda:invocation-error",
         "aws:lambda:invocation-http-integration-response",
+        EcsStopTask,
     ];
 
     private readonly LocalStateFile<LocalFisState> state;
@@ -35,7 +39,7 @@ public sealed class LocalFisEngine : IFisService
     public TimeSpan StopTakes { get; init; } = TimeSpan.Zero;
 
     /// <summary>Adds or replaces a template.</summary>
-    /// <exception cref="ArgumentException">An action is not a Lambda-type action.</exception>
+    /// <exception cref="ArgumentException">An action is not one of <see cref="SupportedActions"/>.</exception>
     public void AddTemplate(LocalFisTemplate template)
     {
         foreach (var action in template.Actions)
@@ -66,6 +70,14 @@ public sealed class LocalFisEngine : IFisService
         s => s.Experiments.Values
             .Where(e => e.ActionsMode == "run-all" && StateOf(s, e) == "running")
             .SelectMany(e => s.Templates.TryGetValue(e.TemplateId, out var t) ? t.Actions : [])
+            .ToList(),
+        save: false);
+
+    /// <summary>The actions in effect now with the experiment that runs them, so a one-shot action (a task stop) is carried out once per experiment.</summary>
+    public IReadOnlyList<(string ExperimentId, LocalFisAction Action)> ActiveActionsByExperiment() => state.Update(
+        s => s.Experiments.Values
+            .Where(e => e.ActionsMode == "run-all" && StateOf(s, e) == "running")
+            .SelectMany(e => (s.Templates.TryGetValue(e.TemplateId, out var t) ? t.Actions : []).Select(a => (e.Id, a)))
             .ToList(),
         save: false);
 
@@ -206,7 +218,7 @@ public sealed class LocalFisTemplate
     public List<LocalFisAction> Actions { get; set; } = new();
 }
 
-/// <summary>One Lambda-type FIS action.</summary>
+/// <summary>One FIS action (Lambda-type, or an ECS task stop).</summary>
 public sealed class LocalFisAction
 {
     /// <summary>The action's name in the template.</summary>
@@ -215,8 +227,11 @@ public sealed class LocalFisAction
     /// <summary>One of <see cref="LocalFisEngine.SupportedActions"/>.</summary>
     public string ActionId { get; set; } = "";
 
-    /// <summary>The function names the action targets.</summary>
+    /// <summary>The function names a Lambda action targets.</summary>
     public List<string> Functions { get; set; } = new();
+
+    /// <summary>The services (<c>cluster/service</c>) an ECS action targets.</summary>
+    public List<string> Services { get; set; } = new();
 
     /// <summary>The action parameters, e.g. <c>invocationPercentage</c>, <c>startupDelayMilliseconds</c>, <c>statusCode</c>.</summary>
     public Dictionary<string, string> Parameters { get; set; } = new();
