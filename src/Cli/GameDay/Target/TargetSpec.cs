@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static ServerlessChaos.Cli.GameDay.Plan.PlanFile;
 
 namespace ServerlessChaos.Cli.GameDay.Target;
 
@@ -206,35 +207,6 @@ internal sealed class TargetSpec
         }
 
         return file is null ? null : new TargetCommand(file, args, env, workingDirectory, readiness, timeout);
-    }
-
-    private static void Unknown(JsonObject o, string at, IReadOnlyList<string> known, List<string> errors)
-    {
-        foreach (var key in o.Select(p => p.Key).Where(k => !known.Contains(k)))
-        {
-            errors.Add($"{at}{key} is not a known field (known: {string.Join(", ", known)})");
-        }
-    }
-
-    private static string? Text(JsonObject o, string field, string at, List<string> errors, bool required)
-    {
-        if (!o.TryGetPropertyValue(field, out var node) || node is null)
-        {
-            if (required)
-            {
-                errors.Add($"{at}{field} is required");
-            }
-
-            return null;
-        }
-
-        if (node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0)
-        {
-            return s;
-        }
-
-        errors.Add($"{at}{field} must be a non-empty string");
-        return null;
     }
 }
 
