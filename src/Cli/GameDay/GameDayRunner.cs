@@ -99,6 +99,11 @@ internal sealed class GameDayRunner
     {
         var plan = options.Plan;
         var experiments = plan.Experiments.Select(e => ReadExperiment(e, options)).ToList();
+        if (LocalRunRules.PlanProblem([.. experiments.Select(e => e.Experiment)], options) is { } tooLong)
+        {
+            throw new CliException($"{plan.Source} cannot run in a local game day:{Environment.NewLine}  {tooLong}");
+        }
+
         using var hardLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         hardLimit.CancelAfter(options.HardLimit);
         var ct = hardLimit.Token;

@@ -53,6 +53,26 @@ internal static class LocalRunRules
         return problems;
     }
 
+    /// <summary>
+    /// The problem with a plan whose experiments fit the local run one by one but not one after another, or null:
+    /// each needs its duration plus baseline, recovery window, cool-down and the state machine's own steps.
+    /// </summary>
+    public static string? PlanProblem(IReadOnlyList<Experiment> experiments, GameDayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(experiments);
+        ArgumentNullException.ThrowIfNull(options);
+        if (experiments.Count < 2)
+        {
+            return null;
+        }
+
+        var coolDown = options.CoolDown ?? options.Alarms.Max(a => a.Period);
+        var needed = experiments.Aggregate(TimeSpan.Zero, (sum, e) => sum + options.MaxBaseline + TimeSpan.FromSeconds(e.DurationSeconds + e.Hypothesis.RecoveryWindowSeconds) + coolDown + RunMargin);
+        return needed <= options.HardLimit
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"experiments: the {experiments.Count} experiments need up to {needed.TotalSeconds:0} s one after another (each its durationSeconds, baseline, recovery window and cool-down), more than a local game day runs ({options.HardLimit.TotalMinutes:0} min): split the plan or shorten them");
+    }
+
     /// <summary>Room for the state machine's own steps (validate, preflight, arm, rollback, report) within the hard limit.</summary>
     public static readonly TimeSpan RunMargin = TimeSpan.FromSeconds(30);
 

@@ -35,6 +35,49 @@ public class LocalRunRulesTests
     }
 
     [Fact]
+    public async Task A_plan_whose_experiments_fit_one_by_one_but_not_one_after_another_is_refused_before_anything_starts()
+    {
+        var dir = TestPaths.NewTempDirectory();
+        var plan = Path.Combine(dir, "plan.json");
+        await File.WriteAllTextAsync(plan, $$"""{ "name": "too-long", "experiments": [ {{Experiment(SampleFault, 500)}}, {{Experiment(SampleFault, 500)}} ] }""");
+
+        var run = await Chaos.RunAsync(null, "gameday", "--plan", plan, "--report", Path.Combine(dir, "report"), "--plain");
+
+        run.ExitCode.ShouldBe(2);
+        run.Error.ShouldContain("experiments: the 2 experiments need up to ");
+        run.Error.ShouldContain("more than a local game day runs (15 min)");
+        run.Error.ShouldNotContain("   at ");
+        Directory.Exists(Path.Combine(dir, "report")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_plan_file_with_a_bad_field_is_one_error_per_field_and_exit_2()
+    {
+        var dir = TestPaths.NewTempDirectory();
+        var plan = Path.Combine(dir, "plan.json");
+        await File.WriteAllTextAsync(plan, """{ "name": "bad", "experiments": [ "missing.json" ], "service": { "tasks": 1 }, "colour": "red" }""");
+
+        var run = await Chaos.RunAsync(null, "gameday", "--plan", plan, "--plain");
+
+        run.ExitCode.ShouldBe(2);
+        run.Error.ShouldContain("plan.json is not a valid game-day plan:");
+        run.Error.ShouldContain("experiments[0]: experiment file missing.json does not exist");
+        run.Error.ShouldContain("service.tasks must be between 2 and 10 (was 1)");
+        run.Error.ShouldContain("colour is not a known field");
+        run.Error.ShouldNotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Both_an_experiment_file_and_a_plan_is_a_one_line_error()
+    {
+        var run = await Chaos.RunAsync(null, "gameday", Path.Combine(Experiments, "held.json"), "--plan", Path.Combine(TestPaths.RepositoryRoot, "events", "gamedays", "default.json"));
+
+        run.ExitCode.ShouldBe(2);
+        run.Error.ShouldContain("give either an experiment file or --plan, not both");
+        run.Error.ShouldNotContain("   at ");
+    }
+
+    [Fact]
     public async Task A_wrapper_fault_with_empty_faults_is_an_error()
     {
         var (run, _) = await GameDayWithAsync(Experiment("""{ "wrapper": { "parameter": "/serverless-chaos/functions/sample-api", "settings": { "version": 1, "faults": [] } } }"""));

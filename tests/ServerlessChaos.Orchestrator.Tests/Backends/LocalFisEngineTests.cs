@@ -94,7 +94,7 @@ public class LocalFisEngineTests
     }
 
     [Fact]
-    public void A_running_task_stop_is_listed_with_its_experiment_so_it_is_carried_out_once_per_experiment()
+    public async Task A_running_task_stop_is_listed_with_its_experiment_so_it_is_carried_out_once_per_experiment()
     {
         var (engine, clock) = Create();
         engine.AddTemplate(new LocalFisTemplate
@@ -102,7 +102,7 @@ public class LocalFisEngineTests
             Id = "EXTSTOP",
             Actions = { new LocalFisAction { Name = "stop", ActionId = LocalFisEngine.EcsStopTask, Services = { "local/sample-api" }, Duration = TimeSpan.FromSeconds(10) } },
         });
-        var id = engine.StartExperimentAsync(new FisStartRequest("EXTSTOP", "token-1", new Dictionary<string, string>(), "run-all"), CancellationToken.None).GetAwaiter().GetResult();
+        var id = await engine.StartExperimentAsync(new FisStartRequest("EXTSTOP", "token-1", new Dictionary<string, string>(), "run-all"), CancellationToken.None);
 
         engine.ActiveActionsByExperiment().ShouldBeEmpty(); // pending
         clock.Advance(TimeSpan.FromSeconds(3));

@@ -21,7 +21,8 @@ public class ExperimentParserTests
         files.ShouldNotBeEmpty();
         foreach (var file in files)
         {
-            var experiment = ExperimentParser.Parse(File.ReadAllText(file));
+            // The local game day's experiments may name the sample API as ${SampleApiUrl}; it fills in the address.
+            var experiment = ExperimentParser.Parse(File.ReadAllText(file).Replace("${SampleApiUrl}", "http://127.0.0.1:8080", StringComparison.Ordinal));
             experiment.Faults.ShouldNotBeEmpty(file);
         }
     }
@@ -32,8 +33,29 @@ public class ExperimentParserTests
         var experiment = ExperimentParser.Parse(File.ReadAllText(Repository.Path("events", "experiments", "gameday-local.json")));
         experiment.Faults.Single().Wrapper!.Parameter.ShouldBe("/serverless-chaos/functions/sample-api");
         experiment.Hypothesis.Alarms.ShouldBe(["sample-api-p99-latency", "sample-api-5xx-rate"]);
-        experiment.DurationSeconds.ShouldBeInRange(30, 45);
+        experiment.DurationSeconds.ShouldBeInRange(20, 45); // the third experiment of the default plan, which stays within 120 s
         experiment.PollIntervalSeconds.ShouldBeInRange(2, 5);
+    }
+
+    [Fact]
+    public void The_corruption_and_dry_run_game_day_samples_parse_and_a_bad_value_in_either_is_an_error_naming_its_field()
+    {
+        var corruption = File.ReadAllText(Repository.Path("events", "experiments", "gameday-corruption.json"));
+        var dryRun = File.ReadAllText(Repository.Path("events", "experiments", "gameday-dry-run.json"));
+        ExperimentParser.Parse(corruption).Faults.Single().Wrapper!.Settings["faults"]!.AsArray().ShouldAllBe(f => f!["type"]!.GetValue<string>() == "corruption");
+        ExperimentParser.Parse(dryRun).Faults.Single().Wrapper!.Settings["dryRun"]!.GetValue<bool>().ShouldBeTrue();
+
+        var badCorruption = JsonNode.Parse(corruption)!;
+        badCorruption["faults"]![0]!["wrapper"]!["settings"]!["faults"]![1]!["body"] = 42;
+        var badDryRun = JsonNode.Parse(dryRun)!;
+        badDryRun["faults"]![0]!["wrapper"]!["settings"]!["dryRun"] = "yes";
+
+        var corruptionErrors = Should.Throw<ExperimentValidationException>(() => ExperimentParser.Parse(badCorruption.ToJsonString())).Errors;
+        corruptionErrors.ShouldHaveSingleItem().ShouldStartWith("faults[0].wrapper.settings");
+        corruptionErrors[0].ShouldContain("body");
+        var dryRunErrors = Should.Throw<ExperimentValidationException>(() => ExperimentParser.Parse(badDryRun.ToJsonString())).Errors;
+        dryRunErrors.ShouldHaveSingleItem().ShouldStartWith("faults[0].wrapper.settings");
+        dryRunErrors[0].ShouldContain("dryRun");
     }
 
     [Fact]
