@@ -16,6 +16,13 @@ public sealed class LocalStateMachineRunnerOptions
     /// <summary>The ASL file. Defaults to <c>infra/statemachine/experiment.asl.json</c> in the repository.</summary>
     public string? DefinitionFile { get; init; }
 
+    /// <summary>
+    /// The folder holding the runner scripts (<c>run-state-machine.mjs</c>, <c>promise-with-resolvers.mjs</c>), from which
+    /// Node finds <c>node_modules/aws-local-stepfunctions</c>. Defaults to <c>src/Orchestrator.Local/node</c> in the
+    /// repository. With this and <see cref="DefinitionFile"/> set, no repository is needed (the installed tool).
+    /// </summary>
+    public string? ScriptFolder { get; init; }
+
     /// <summary>The Node executable. Defaults to <c>node</c> on the PATH.</summary>
     public string NodeExecutable { get; init; } = "node";
 
@@ -135,10 +142,11 @@ public sealed class LocalStateMachineRunner : IAsyncDisposable
     public static async Task<LocalStateMachineRunner> StartAsync(IReadOnlyDictionary<string, LocalFunction> functions, LocalStateMachineRunnerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LocalStateMachineRunnerOptions();
-        var root = FindRepositoryRoot(options.RepositoryRoot);
+        var root = options.ScriptFolder is not null && options.DefinitionFile is not null ? options.ScriptFolder : FindRepositoryRoot(options.RepositoryRoot);
         var definition = options.DefinitionFile ?? Path.Combine(root, "infra", "statemachine", "experiment.asl.json");
-        var script = Path.Combine(root, "src", "Orchestrator.Local", "node", "run-state-machine.mjs");
-        var polyfill = Path.Combine(root, "src", "Orchestrator.Local", "node", "promise-with-resolvers.mjs");
+        var scripts = options.ScriptFolder ?? Path.Combine(root, "src", "Orchestrator.Local", "node");
+        var script = Path.Combine(scripts, "run-state-machine.mjs");
+        var polyfill = Path.Combine(scripts, "promise-with-resolvers.mjs");
         var arnPrefix = $"arn:aws:lambda:{options.Region}:{options.AccountId}:function:";
         var substitutions = new JsonObject();
         foreach (Match m in Regex.Matches(await File.ReadAllTextAsync(definition, cancellationToken).ConfigureAwait(false), @"\$\{(\w+)FunctionArn\}"))

@@ -20,8 +20,11 @@ internal static class ChaosCli
     /// <summary>Exit code for an aborted run, a bad argument or any other error.</summary>
     public const int Error = 2;
 
-    /// <summary>Exit code when Ctrl-C or SIGTERM stopped the command (128 + SIGINT, as shells report it).</summary>
+    /// <summary>Exit code when Ctrl-C (SIGINT) stopped the command (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Exit code when SIGTERM stopped the command (128 + SIGTERM).</summary>
+    public const int Terminated = 143;
 
     /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
@@ -47,6 +50,11 @@ internal static class ChaosCli
             // Signals arrive through cancellationToken (see TerminationSignal), not through System.CommandLine's own handler.
             var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliInterruptedException ex)
+        {
+            await context.Error.WriteLineAsync($"chaos: {ex.Message}").ConfigureAwait(false);
+            return Interrupted;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -92,6 +100,7 @@ internal static class ChaosCli
             StartCommand.Create(context),
             HaltCommands.CreateHalt(context),
             HaltCommands.CreateUnhalt(context),
+            SampleApiCommand.Create(context),
         };
         return root;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ServerlessChaos.Cli.GameDay;
+using ServerlessChaos.Cli.GameDay.Assets;
 using ServerlessChaos.Cli.GameDay.Plan;
 using ServerlessChaos.Cli.GameDay.Report;
 using ServerlessChaos.Cli.GameDay.Target;
@@ -17,7 +18,7 @@ internal static class GameDayCommand
     {
         var experiment = new Argument<string?>("experiment")
         {
-            Description = $"One experiment file to run on its own. With neither it nor --plan, the default plan ({GameDayOptions.DefaultPlan} in the repository) runs.",
+            Description = $"One experiment file to run on its own. With neither it nor --plan, the default plan ({GameDayAssets.DefaultPlanPath}, in the repository or the copy packaged with the tool) runs.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var plan = new Option<string?>("--plan")
@@ -48,7 +49,7 @@ internal static class GameDayCommand
         });
         var repository = new Option<string?>("--repository")
         {
-            Description = "The ServerlessChaos repository (state machine, Node tools, events). Found from the current folder by default.",
+            Description = "The ServerlessChaos repository (state machine, Node tools, events). Found from the current folder by default; outside a repository the files packaged with the tool are used.",
         };
         var alarms = new Option<string?>("--alarms")
         {
@@ -86,10 +87,11 @@ internal static class GameDayCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var root = parse.GetValue(repository) is { } given
-                ? context.FullPath(given)
-                : RepositoryLocator.Find(context.CurrentDirectory, AppContext.BaseDirectory)
-                  ?? throw new CliException($"cannot find the ServerlessChaos repository ({RepositoryLocator.Marker}) above {context.CurrentDirectory}; run from the repository or pass --repository");
+            var assets = GameDayAssets.Locate(
+                parse.GetValue(repository) is { } given ? context.FullPath(given) : null,
+                context.CurrentDirectory,
+                AppContext.BaseDirectory,
+                context.GetEnvironmentVariable);
             var single = parse.GetValue(experiment);
             var planFile = parse.GetValue(plan);
             if (single is not null && planFile is not null)
@@ -99,27 +101,47 @@ internal static class GameDayCommand
 
             var thePlan = single is not null
                 ? GameDayPlan.Single(context.FullPath(single))
-                : PlanFile.Read(planFile is not null ? context.FullPath(planFile) : Path.Combine(root, GameDayOptions.DefaultPlan));
+                : PlanFile.Read(planFile is not null ? context.FullPath(planFile) : assets.DefaultPlan);
+            var own = thePlan.Target is { } section
+                ? TargetSpec.Parse(section, thePlan.Source, Path.GetDirectoryName(Path.GetFullPath(thePlan.Source)) ?? ".", parse.GetValue(allowRemote))
+                : null;
+            if (own is not null && thePlan.Service is not null)
+            {
+                throw new CliException($"{thePlan.Source}: service (the local ECS-style service) serves the bundled sample; a plan with a target runs your own service instead, so give one or the other");
+            }
             var reportDirectory = parse.GetValue(report) is { } dir
                 ? context.FullPath(dir)
                 : context.FullPath(ReportFolder.DefaultName(context.Clock.GetUtcNow()));
             var alarmFile = parse.GetValue(alarms) is { } alarmPath ? context.FullPath(alarmPath) : thePlan.AlarmsPath;
             var options = new GameDayOptions
             {
-                RepositoryRoot = root,
+                Assets = assets,
                 Plan = thePlan,
                 ReportDirectory = reportDirectory,
-                RatePerSecond = parse.GetResult(rate) is not null ? parse.GetValue(rate) : thePlan.Load?.RatePerSecond ?? 20,
-                Requests = thePlan.Load?.Requests ?? [new PlanRequest("GET", "/orders/{n}")],
+                RatePerSecond = parse.GetResult(rate) is { Implicit: false } ? parse.GetValue(rate) : thePlan.Load?.RatePerSecond ?? 20,
+                Requests = thePlan.Load?.Requests ?? GameDayOptions.SampleRequests,
                 Service = thePlan.Service,
                 MaxBaseline = thePlan.SteadyStateTimeout,
                 AllowRemoteTargets = parse.GetValue(allowRemote),
                 Alarms = alarmFile is not null ? ReadAlarms(alarmFile) : Alarms.SampleAlarms.Defaults,
+                Target = own,
+                ServedParameters = own?.Parameters ?? GameDayOptions.SampleParameters,
+                SsmPort = own?.SsmPort ?? 0,
             };
             var junitPath = parse.GetValue(junit) is { } junitFile ? context.FullPath(junitFile) : null;
             var machine = parse.GetValue(json);
             var progress = machine ? context.Error : context.Out;
-            var result = await GameDay(context, options, progress, interactive: context.Interactive && !machine && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);
+            GameDayResult result;
+            try
+            {
+                result = await GameDay(context, options, progress, interactive: context.Interactive && !machine && !parse.GetValue(plain)).RunAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Still setting up (the servers, the first datapoints): the state machine never ran.
+                throw new CliInterruptedException(GameDayRunner.InterruptedBeforeStart);
+            }
+
             if (junitPath is not null)
             {
                 await ReportJUnit.WriteAsync(result.Report.Experiments, junitPath, CancellationToken.None).ConfigureAwait(false);

@@ -5,14 +5,14 @@ namespace ServerlessChaos.Cli.GameDay;
 /// <summary>How a local game day runs.</summary>
 internal sealed class GameDayOptions
 {
-    /// <summary>The default plan, relative to the repository root: what <c>chaos gameday</c> with no arguments runs.</summary>
-    public const string DefaultPlan = "events/gamedays/default.json";
-
     /// <summary>The placeholder an experiment file may use for the local sample API's base address (for HTTP probes).</summary>
     public const string SampleApiUrlPlaceholder = "${SampleApiUrl}";
 
-    /// <summary>The repository: the ASL file, the Node tools and the default experiment are found there.</summary>
-    public required string RepositoryRoot { get; init; }
+    /// <summary>The state machine definition, the Node runner and its tools: the repository's, or those packaged with the tool.</summary>
+    public required Assets.GameDayAssets Assets { get; init; }
+
+    /// <summary>The port the local control plane serves its parameter store on over the SSM protocol (127.0.0.1). Defaults to 0: the system picks one.</summary>
+    public int SsmPort { get; init; }
 
     /// <summary>The experiments to run, in order (a single experiment file is a plan of one).</summary>
     public required Plan.GameDayPlan Plan { get; init; }
@@ -21,16 +21,25 @@ internal sealed class GameDayOptions
     public required string ReportDirectory { get; init; }
 
     /// <summary>The settings parameters the game day's functions read; a wrapper fault aimed elsewhere is refused. Defaults to the sample API's.</summary>
-    public IReadOnlyList<string> ServedParameters { get; init; } = [Target.SampleTargetFactory.Parameter];
+    public IReadOnlyList<string> ServedParameters { get; init; } = SampleParameters;
+
+    /// <summary>The settings parameter the bundled sample API reads.</summary>
+    public static IReadOnlyList<string> SampleParameters { get; } = [GameDay.Target.SampleTargetFactory.Parameter];
 
     /// <summary>Whether probes may go to hosts other than 127.0.0.1/localhost. Defaults to false.</summary>
     public bool AllowRemoteTargets { get; init; }
+
+    /// <summary>Your own service as the target (a game-day file's <c>target</c> section), or null for the bundled sample API.</summary>
+    public Target.TargetSpec? Target { get; init; }
 
     /// <summary>Requests per second the load generator sends. Defaults to 20.</summary>
     public double RatePerSecond { get; init; } = 20;
 
     /// <summary>The requests the load cycles through; a path's <c>{n}</c> is the request number modulo 100. Defaults to <c>GET /orders/{n}</c>.</summary>
-    public IReadOnlyList<Plan.PlanRequest> Requests { get; init; } = [new("GET", "/orders/{n}")];
+    public IReadOnlyList<Plan.PlanRequest> Requests { get; init; } = SampleRequests;
+
+    /// <summary>The bundled sample API's steady load: <c>GET /orders/{n}</c>.</summary>
+    public static IReadOnlyList<Plan.PlanRequest> SampleRequests { get; } = [new("GET", "/orders/{n}")];
 
     /// <summary>Serve the sample API as a local ECS-style service (tasks behind a round-robin front) instead of one listener. Defaults to null (one listener).</summary>
     public Plan.PlanService? Service { get; init; }

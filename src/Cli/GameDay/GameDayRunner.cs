@@ -63,6 +63,9 @@ internal sealed class GameDayRunner
         this.buildTarget = buildTarget;
     }
 
+    /// <summary>What an interrupt before the state machine started says.</summary>
+    public const string InterruptedBeforeStart = "interrupted before the state machine started: nothing was armed";
+
     /// <summary>The longest the rollback after an interrupt or a timeout may take.</summary>
     public static readonly TimeSpan RollbackBound = TimeSpan.FromSeconds(20);
 
@@ -105,7 +108,7 @@ internal sealed class GameDayRunner
         hardLimit.CancelAfter(options.HardLimit);
         var ct = hardLimit.Token;
 
-        await NodeTools.EnsureInstalledAsync(options.RepositoryRoot, output, ct).ConfigureAwait(false);
+        await options.Assets.EnsureNodeToolsAsync(output, ct).ConfigureAwait(false);
         IProgressView view = interactive
             ? new TerminalProgressView(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }))
             : new PlainProgressView(output, options.PlainStatusInterval, clock);
@@ -219,7 +222,7 @@ internal sealed class GameDayRunner
             var startedAt = sections.Count == 0 ? tracker.StartedAt : clock.GetUtcNow();
             tracker.Enter(PhaseTracker.Baseline);
             tracker.Add("gameday", string.Create(CultureInfo.InvariantCulture, $"experiment {sections.Count + 1} of {experiments.Count}: {experiment.Name}"));
-            var outcome = await RunOneAsync(prepared, api.Address, controlPlane, monitor, tracker, cancellationToken, ct).ConfigureAwait(false);
+            var outcome = await RunOneAsync(prepared, sections.Count == 0, api.Address, controlPlane, monitor, tracker, cancellationToken, ct).ConfigureAwait(false);
             if (outcome.Status == "SUCCEEDED" && !ct.IsCancellationRequested)
             {
                 tracker.Enter(PhaseTracker.CoolDown);
@@ -314,12 +317,14 @@ internal sealed class GameDayRunner
     }
 
     /// <summary>The state machine on one experiment: steady state first, then its run, and a rollback shown when it was cut short.</summary>
-    private async Task<ExecutionOutcome> RunOneAsync(PreparedExperiment prepared, Uri api, ILocalControlPlane controlPlane, AlarmMonitor monitor, PhaseTracker tracker, CancellationToken interrupt, CancellationToken ct)
+    private async Task<ExecutionOutcome> RunOneAsync(PreparedExperiment prepared, bool first, Uri api, ILocalControlPlane controlPlane, AlarmMonitor monitor, PhaseTracker tracker, CancellationToken interrupt, CancellationToken ct)
     {
         ExecutionOutcome outcome;
+        var stateMachineStarted = false;
         try
         {
             await WaitForBaselineAsync(monitor, prepared.Experiment.Hypothesis.Alarms, tracker, ct).ConfigureAwait(false);
+            stateMachineStarted = true;
             var input = prepared.Text.Replace(GameDayOptions.SampleApiUrlPlaceholder, api.ToString().TrimEnd('/'), StringComparison.Ordinal);
             tracker.Add("gameday", $"starting the state machine with experiment {prepared.Experiment.Name}");
             outcome = await controlPlane.RunAsync(input, step =>
@@ -334,6 +339,12 @@ internal sealed class GameDayRunner
         }
         catch (Exception ex) when (interrupt.IsCancellationRequested && ex is OperationCanceledException or InvalidOperationException or CliException)
         {
+            if (!stateMachineStarted && first)
+            {
+                // Nothing was armed and nothing ran: an interrupt, as for any command (130, or 143 for SIGTERM), not an aborted experiment.
+                throw new CliInterruptedException(InterruptedBeforeStart);
+            }
+
             // A signal: Node may have had it too (Ctrl-C goes to the whole group) and ended; the rollback below does not need it.
             outcome = new ExecutionOutcome("ABORTED", null, "GameDay.Interrupted", "the game day was interrupted");
         }
@@ -357,6 +368,12 @@ internal sealed class GameDayRunner
     /// </summary>
     private async Task<ServedApi> ServeAsync(ILocalControlPlane controlPlane, Uri inventory, WrapperLog wrapperLog, PhaseTracker tracker, IReadOnlyList<PreparedExperiment> experiments, CancellationToken ct)
     {
+        if (options.Target is { } spec)
+        {
+            var own = await StartOwnServiceAsync(spec, controlPlane, ct).ConfigureAwait(false);
+            return new ServedApi(own.Address, $"your service on {own.Address}, reading {string.Join(", ", spec.Parameters)} over SSM at {controlPlane.SsmEndpoint}", own.DisposeAsync);
+        }
+
         if (options.Service is { } service)
         {
             var longest = experiments.Max(e => e.Experiment.DurationSeconds);
@@ -437,6 +454,23 @@ internal sealed class GameDayRunner
         }
 
         return parsed.IsValid ? $"{name} disarmed" : $"{name} set";
+    }
+
+    /// <summary>Says which environment variables your service needs (and gives them to a command it starts), then starts or checks it.</summary>
+    private async Task<OwnService> StartOwnServiceAsync(TargetSpec spec, ILocalControlPlane controlPlane, CancellationToken ct)
+    {
+        var ssm = controlPlane.SsmEndpoint ?? throw new CliException("the local control plane does not serve SSM, so your service cannot read its settings");
+        var environment = spec.ServiceEnvironment(ssm);
+        await output.WriteLineAsync(spec.Command is null
+            ? "Your service must run with these environment variables (it reads the armed settings from this game day over SSM):"
+            : $"Starting your service ({spec.Command.File}) with these environment variables (it reads the armed settings from this game day over SSM):").ConfigureAwait(false);
+        foreach (var (name, value) in environment)
+        {
+            await output.WriteLineAsync($"  {name}={value}").ConfigureAwait(false);
+        }
+
+        await output.FlushAsync(ct).ConfigureAwait(false);
+        return await OwnService.StartAsync(spec, environment, options.ReportDirectory, ct).ConfigureAwait(false);
     }
 
     private async Task WaitForBaselineAsync(AlarmMonitor monitor, IReadOnlyList<string> alarms, PhaseTracker tracker, CancellationToken ct)

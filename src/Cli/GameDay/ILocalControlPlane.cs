@@ -23,6 +23,9 @@ internal interface ILocalControlPlane : IAsyncDisposable
     /// <summary>The name of the global halt parameter the wrapper reads.</summary>
     string HaltParameter { get; }
 
+    /// <summary>The parameter store served over the SSM protocol on 127.0.0.1 (a service's <c>AWS_ENDPOINT_URL_SSM</c>), or null when it is not served.</summary>
+    Uri? SsmEndpoint => null;
+
     /// <summary>A parameter's value in the local parameter store, or null when it does not exist.</summary>
     Task<string?> GetParameterAsync(string name, CancellationToken cancellationToken);
 

@@ -11,7 +11,8 @@ namespace ServerlessChaos.Cli.GameDay;
 /// <summary>
 /// The orchestrator's embedded local backends and its local state machine runner, as the game day uses them: the
 /// game day's alarm monitor sets the alarm states, the sample API's wrapper reads the parameter store in-process,
-/// and every control function invocation is reported so the live view can follow the phases.
+/// a service of the user's reads it over the SSM protocol on 127.0.0.1 (<see cref="LocalSsmEndpoint"/>), and every
+/// control function invocation is reported so the live view can follow the phases.
 /// </summary>
 internal sealed class LocalControlPlane : ILocalControlPlane
 {
@@ -19,6 +20,7 @@ internal sealed class LocalControlPlane : ILocalControlPlane
     private readonly string stateFolder;
     private readonly string reportDirectory;
     private readonly HttpClient probeClient;
+    private LocalSsmEndpoint? ssm;
     private readonly HashSet<string> definedAlarms = [];
     private readonly Lock gate = new();
     private Task<LocalStateMachineRunner>? runner;
@@ -43,9 +45,16 @@ internal sealed class LocalControlPlane : ILocalControlPlane
     /// <inheritdoc />
     public string HaltParameter => ChaosConventions.HaltParameter;
 
-    /// <summary>Starts the backends (state in a fresh temporary folder) now, and the Lambda Invoke endpoint and the Node runner in the background.</summary>
-    public static Task<ILocalControlPlane> StartAsync(GameDayOptions options, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public Uri? SsmEndpoint => ssm?.Url;
+
+    /// <summary>
+    /// Starts the backends (state in a fresh temporary folder) and the SSM endpoint now, and the Lambda Invoke endpoint
+    /// and the Node runner in the background.
+    /// </summary>
+    public static async Task<ILocalControlPlane> StartAsync(GameDayOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var stateFolder = Path.Combine(Path.GetTempPath(), "serverless-chaos-gameday-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(stateFolder);
         var probeClient = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -63,16 +72,26 @@ internal sealed class LocalControlPlane : ILocalControlPlane
                 self.stepInvoked?.Invoke(name);
                 return controlFunctions.InvokeAsync(name, payload, ct);
             }));
+        try
+        {
+            self.ssm = await LocalSsmEndpoint.StartAsync(backends.Parameters, options.SsmPort, TimeProvider.System, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await self.DisposeAsync().ConfigureAwait(false);
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"cannot serve the parameter store over SSM on 127.0.0.1:{options.SsmPort}: {ex.Message}"));
+        }
+
         // Node takes a few seconds to start: it starts in the background while the sample API takes its baseline load.
-        self.runner = StartRunnerAsync(functions, options.RepositoryRoot, cancellationToken);
-        return Task.FromResult<ILocalControlPlane>(self);
+        self.runner = StartRunnerAsync(functions, options.Assets.RunnerOptions(), cancellationToken);
+        return self;
     }
 
-    private static async Task<LocalStateMachineRunner> StartRunnerAsync(Dictionary<string, LocalFunction> functions, string repositoryRoot, CancellationToken cancellationToken)
+    private static async Task<LocalStateMachineRunner> StartRunnerAsync(Dictionary<string, LocalFunction> functions, LocalStateMachineRunnerOptions runnerOptions, CancellationToken cancellationToken)
     {
         try
         {
-            return await LocalStateMachineRunner.StartAsync(functions, new LocalStateMachineRunnerOptions { RepositoryRoot = repositoryRoot }, cancellationToken).ConfigureAwait(false);
+            return await LocalStateMachineRunner.StartAsync(functions, runnerOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {
@@ -175,6 +194,11 @@ internal sealed class LocalControlPlane : ILocalControlPlane
     public async ValueTask DisposeAsync()
     {
         await StopRunnerAsync().ConfigureAwait(false);
+        if (ssm is not null)
+        {
+            await ssm.DisposeAsync().ConfigureAwait(false);
+        }
+
         probeClient.Dispose();
         try
         {

@@ -20,7 +20,9 @@ public class InterruptTests
 
     private sealed record Interrupted(int ExitCode, string Out, string ReportDir, string TempDir, int NodePid);
 
-    private static async Task<Interrupted> InterruptAsync(string signal, bool wholeGroup)
+    private const string Armed = "/serverless-chaos/functions/sample-api armed:";
+
+    private static async Task<Interrupted> InterruptAsync(string signal, bool wholeGroup, string when = Armed, string? alarms = null)
     {
         var work = TestPaths.NewTempDirectory();
         var temp = Directory.CreateDirectory(Path.Combine(work, "tmp")).FullName;
@@ -35,7 +37,7 @@ public class InterruptTests
             UseShellExecute = false,
         };
         foreach (var arg in (string[])[.. wholeGroup ? ["dotnet"] : Array.Empty<string>(), cli, "gameday", Path.Combine(Experiments, "long.json"),
-            "--alarms", Path.Combine(Experiments, "alarms-fast.json"), "--report", reportDir, "--repository", TestPaths.RepositoryRoot, "--plain"])
+            "--alarms", alarms ?? Path.Combine(Experiments, "alarms-fast.json"), "--report", reportDir, "--repository", TestPaths.RepositoryRoot, "--plain"])
         {
             start.ArgumentList.Add(arg);
         }
@@ -51,7 +53,7 @@ public class InterruptTests
                 output.AppendLine(e.Data);
             }
 
-            if (e.Data?.Contains("/serverless-chaos/functions/sample-api armed:", StringComparison.Ordinal) == true)
+            if (e.Data?.Contains(when, StringComparison.Ordinal) == true)
             {
                 armed.TrySetResult();
             }
@@ -68,7 +70,8 @@ public class InterruptTests
         try
         {
             await armed.Task.WaitAsync(Bound);
-            var node = ChildrenOf(process.Id).Single(p => p.Name == "node").Pid;
+            // Once armed, Node runs the state machine; before that it may still be starting (0: not yet).
+            var node = when == Armed ? ChildrenOf(process.Id).Single(p => p.Name == "node").Pid : ChildrenOf(process.Id).FirstOrDefault(p => p.Name == "node").Pid;
 
             await SendAsync(signal, wholeGroup ? $"-{process.Id}" : $"{process.Id}");
             await process.WaitForExitAsync().WaitAsync(Bound);
@@ -146,5 +149,28 @@ public class InterruptTests
     public async Task Ctrl_C_to_the_whole_process_group_rolls_back_shows_it_and_exits_2()
     {
         ShouldBeRolledBackAndClean(await InterruptAsync("INT", wholeGroup: true));
+    }
+
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("INT", 130)]
+    public async Task A_signal_before_the_state_machine_starts_exits_128_plus_the_signal_saying_nothing_was_armed(string signal, int exitCode)
+    {
+        // Alarms with 30 s periods: the baseline wait outlasts the signal sent once the load has started.
+        var alarms = Path.Combine(TestPaths.NewTempDirectory(), "alarms-slow.json");
+        await File.WriteAllTextAsync(alarms, (await File.ReadAllTextAsync(Path.Combine(Experiments, "alarms-fast.json"))).Replace("\"periodSeconds\": 1", "\"periodSeconds\": 30", StringComparison.Ordinal));
+
+        var run = await InterruptAsync(signal, wholeGroup: false, when: "steady load started", alarms: alarms);
+
+        run.ExitCode.ShouldBe(exitCode, run.Out);
+        run.Out.ShouldContain("chaos: interrupted before the state machine started: nothing was armed");
+        run.Out.ShouldNotContain("Verdict:");
+        run.Out.ShouldNotContain("   at ");
+        if (run.NodePid != 0)
+        {
+            Directory.Exists($"/proc/{run.NodePid}").ShouldBeFalse($"the Node child {run.NodePid} is still running");
+        }
+
+        Directory.GetFileSystemEntries(run.TempDir, "serverless-chaos-gameday-*").ShouldBeEmpty();
     }
 }

@@ -91,7 +91,7 @@ public class ScriptedControlPlaneTests
             """);
         var options = new GameDayOptions
         {
-            RepositoryRoot = TestPaths.RepositoryRoot,
+            Assets = ServerlessChaos.Cli.GameDay.Assets.GameDayAssets.FromRepository(TestPaths.RepositoryRoot),
             Plan = ServerlessChaos.Cli.GameDay.Plan.GameDayPlan.Single(experimentPath),
             ReportDirectory = Path.Combine(dir, "report"),
             RatePerSecond = 20,

@@ -216,7 +216,8 @@ internal static class PlanFile
         return new PlanService((int)tasks, TimeSpan.FromSeconds(delay), TimeSpan.FromMilliseconds(interval), (int)threshold);
     }
 
-    private static void Unknown(JsonObject o, string at, IReadOnlyList<string> known, List<string> errors)
+    /// <summary>Adds an error for every field of <paramref name="o"/> not in <paramref name="known"/> (shared by the sections' own parsers).</summary>
+    internal static void Unknown(JsonObject o, string at, IReadOnlyList<string> known, List<string> errors)
     {
         foreach (var key in o.Select(p => p.Key).Where(k => !known.Contains(k)))
         {
@@ -224,7 +225,8 @@ internal static class PlanFile
         }
     }
 
-    private static string? Text(JsonObject o, string field, string at, List<string> errors, bool required)
+    /// <summary>A non-empty string field, or null with an error when it is missing and required, or not a non-empty string.</summary>
+    internal static string? Text(JsonObject o, string field, string at, List<string> errors, bool required)
     {
         if (!o.TryGetPropertyValue(field, out var node) || node is null)
         {

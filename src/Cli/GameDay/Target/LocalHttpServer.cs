@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ServerlessChaos.Cli.GameDay.Target;
 
-/// <summary>A Kestrel server on 127.0.0.1 with a port the system picks, answering every request with one delegate.</summary>
+/// <summary>A Kestrel server on 127.0.0.1 (on a port the system picks, unless one is given), answering every request with one delegate.</summary>
 internal sealed class LocalHttpServer : IAsyncDisposable
 {
     private readonly WebApplication app;
@@ -23,10 +23,10 @@ internal sealed class LocalHttpServer : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Starts a server that hands every request to <paramref name="handle"/>.</summary>
-    public static async Task<LocalHttpServer> StartAsync(RequestDelegate handle, CancellationToken cancellationToken)
+    public static async Task<LocalHttpServer> StartAsync(RequestDelegate handle, CancellationToken cancellationToken, int port = 0)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrelCore().UseUrls(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         builder.Logging.ClearProviders();
         builder.Services.AddRoutingCore();
         var app = builder.Build();

@@ -23,9 +23,9 @@ internal sealed class SampleApiServer : IAsyncDisposable
     public Uri Address => server.Address;
 
     /// <summary>Starts serving <paramref name="handler"/>.</summary>
-    public static async Task<SampleApiServer> StartAsync(Func<APIGatewayProxyRequest, CancellationToken, Task<APIGatewayProxyResponse>> handler, CancellationToken cancellationToken)
+    public static async Task<SampleApiServer> StartAsync(Func<APIGatewayProxyRequest, CancellationToken, Task<APIGatewayProxyResponse>> handler, CancellationToken cancellationToken, int port = 0)
     {
-        var server = await LocalHttpServer.StartAsync(context => ServeAsync(handler, context), cancellationToken).ConfigureAwait(false);
+        var server = await LocalHttpServer.StartAsync(context => ServeAsync(handler, context), cancellationToken, port).ConfigureAwait(false);
         return new SampleApiServer(server);
     }
 

@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ServerlessChaos.Wrapper.Tests.Package;
+namespace ServerlessChaos.Testing;
 
-/// <summary>Runs the .NET CLI the tests run under, with a bounded wait and the whole output kept for the failure message.</summary>
-internal static class DotnetCli
+/// <summary>Runs the .NET CLI the tests run under (or another program), with a bounded wait and the whole output kept for the failure message.</summary>
+public static class DotnetCli
 {
+    /// <summary>The <c>dotnet</c> the test host runs under (<c>DOTNET_HOST_PATH</c>), else <c>dotnet</c> on the PATH.</summary>
     public static string Executable =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
+    /// <summary>Runs <paramref name="file"/> in <paramref name="workingDirectory"/> with <paramref name="environment"/> added (a null value removes a variable), killing it after <paramref name="timeout"/>.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(
         string workingDirectory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, string file, params string[] arguments)
     {
@@ -32,7 +34,14 @@ internal static class DotnetCli
 
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         var output = new StringBuilder();

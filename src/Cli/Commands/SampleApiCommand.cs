@@ -1,0 +1,79 @@
+using System.CommandLine;
+using ServerlessChaos.Cli.GameDay.Target;
+using ServerlessChaos.Samples.SampleApi;
+using ServerlessChaos.Wrapper;
+
+namespace ServerlessChaos.Cli.Commands;
+
+/// <summary>
+/// <c>chaos sample-api</c>: the sample orders API as a service of its own, configured only through environment
+/// variables (the wrapper's <c>SERVERLESS_CHAOS_PARAMETER</c>, <c>AWS_ENDPOINT_URL_SSM</c>, region and credentials), to
+/// try a game day against "your own service" (<c>--target</c>) or to stand in for one in a pipeline.
+/// </summary>
+internal static class SampleApiCommand
+{
+    /// <summary>How often this stand-in re-reads its settings, armed or not: a local game day's phases are seconds long, and the wrapper's idle default (60 s) would see arming late.</summary>
+    public static readonly TimeSpan SettingsTtl = TimeSpan.FromSeconds(1);
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var port = new Option<int>("--port")
+        {
+            Description = "The port on 127.0.0.1 (0: any free port, printed at start).",
+            DefaultValueFactory = _ => 8080,
+        };
+        port.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !int.TryParse(r.Tokens[^1].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                return;
+            }
+
+            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                r.AddError($"--port must be between 0 and 65535 (was {r.GetValueOrDefault<int>()})");
+            }
+        });
+        var command = new Command("sample-api", "Serve the sample orders API on 127.0.0.1, decorated by the chaos wrapper configured from the environment (SERVERLESS_CHAOS_PARAMETER, AWS_ENDPOINT_URL_SSM, AWS_REGION, credentials), until Ctrl-C: a stand-in for your own service in `chaos gameday --target`.")
+        {
+            port,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var wrapper = ChaosWrapper.FromEnvironment(
+                new ChaosOptions { ArmedTtl = SettingsTtl, IdleTtl = SettingsTtl, FunctionName = SampleTargetFactory.FunctionName, TimeProvider = context.Clock },
+                context.GetEnvironmentVariable);
+            using var function = SampleApiFunction.Create(wrapper, context.GetEnvironmentVariable(SampleApiFunction.InventoryUrlVariable));
+            SampleApiServer server;
+            try
+            {
+                server = await SampleApiServer.StartAsync(
+                    (request, _) => function.Handler(request, new LambdaContext(request.RequestContext?.RequestId ?? Guid.NewGuid().ToString(), SampleTargetFactory.FunctionName, context.Clock.GetUtcNow() + SampleTargetFactory.IntegrationTimeout, context.Clock)),
+                    ct,
+                    parse.GetValue(port)).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                throw new CliException($"cannot serve on 127.0.0.1:{parse.GetValue(port)}: {ex.Message}");
+            }
+
+            await using (server.ConfigureAwait(false))
+            {
+                await context.Out.WriteLineAsync($"sample API on {server.Address} (chaos wrapper: {(wrapper.IsOptedIn ? $"reading {context.GetEnvironmentVariable(ChaosConventions.ParameterVariable)}" : $"not opted in, {ChaosConventions.ParameterVariable} is not set")}); Ctrl-C stops it").ConfigureAwait(false);
+                await context.Out.FlushAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl-C or SIGTERM: the service stops.
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
