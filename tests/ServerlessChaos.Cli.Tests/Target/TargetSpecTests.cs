@@ -24,6 +24,7 @@ public class TargetSpecTests
             new("AWS_ACCESS_KEY_ID", "local"),
             new("AWS_SECRET_ACCESS_KEY", "local"),
             new("SERVERLESS_CHAOS_PARAMETER", "/serverless-chaos/functions/my-api"),
+            new("SERVERLESS_CHAOS_IDLE_TTL", "1s"),
         ]);
     }
 

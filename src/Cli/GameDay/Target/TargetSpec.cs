@@ -118,7 +118,9 @@ internal sealed class TargetSpec
 
     /// <summary>
     /// The environment variables the service needs to read the armed settings from this game day: the local SSM
-    /// endpoint, a region, dummy credentials (the endpoint accepts any SigV4 signature) and its settings parameter.
+    /// endpoint, a region, dummy credentials (the endpoint accepts any SigV4 signature), its settings parameter, and a
+    /// one-second idle TTL so an arm reaches the service within a second (the wrapper's default re-reads every 60 s
+    /// while disarmed).
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> ServiceEnvironment(Uri ssmEndpoint)
     {
@@ -130,6 +132,7 @@ internal sealed class TargetSpec
             new("AWS_ACCESS_KEY_ID", "local"),
             new("AWS_SECRET_ACCESS_KEY", "local"),
             new(ChaosConventions.ParameterVariable, Parameters[0]),
+            new(Wrapper.EnvironmentControls.IdleTtlVariable, "1s"),
         ];
     }
 
