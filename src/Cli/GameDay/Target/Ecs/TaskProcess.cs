@@ -122,23 +122,23 @@ internal sealed partial class TaskProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            await KillAsync(process).ConfigureAwait(false);
+            await ChildProcess.KillAsync(process).ConfigureAwait(false);
             throw new CliException(string.Create(CultureInfo.InvariantCulture, $"a task of the local service did not print its address within {StartTimeout.TotalSeconds:0} s"));
         }
         catch
         {
-            await KillAsync(process).ConfigureAwait(false);
+            await ChildProcess.KillAsync(process).ConfigureAwait(false);
             throw;
         }
     }
 
     /// <summary>Kills the task's whole process tree at once and waits until it is gone.</summary>
-    public Task KillAsync() => KillAsync(process);
+    public Task KillAsync() => ChildProcess.KillAsync(process);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await KillAsync(process).ConfigureAwait(false);
+        await ChildProcess.KillAsync(process).ConfigureAwait(false);
         process.Dispose();
     }
 
@@ -164,24 +164,6 @@ internal sealed partial class TaskProcess : IAsyncDisposable
         var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
         var host = Path.Combine(root, executable);
         return (File.Exists(host) ? host : executable, cli);
-    }
-
-    private static async Task KillAsync(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await process.WaitForExitAsync(bound.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone, or it would not go in 10 s: nothing more to do from here.
-        }
     }
 
     private static void Write(TextWriter output, string line)
