@@ -8,7 +8,9 @@ namespace ServerlessChaos.Cli.Commands;
 /// <summary>
 /// <c>chaos sample-api</c>: the sample orders API as a service of its own, configured only through environment
 /// variables (the wrapper's <c>SERVERLESS_CHAOS_PARAMETER</c>, <c>AWS_ENDPOINT_URL_SSM</c>, region and credentials), to
-/// try a game day against "your own service" (<c>--target</c>) or to stand in for one in a pipeline.
+/// try a game day against "your own service" (a plan's <c>target</c>) or to stand in for one in a pipeline. It is also
+/// each task process of the local ECS-style service (<see cref="GameDay.Target.Ecs.TaskProcess"/>), which reads the
+/// address it prints at start.
 /// </summary>
 internal static class SampleApiCommand
 {

@@ -11,6 +11,7 @@ using ServerlessChaos.Cli.GameDay.Report;
 using ServerlessChaos.Cli.GameDay.Target;
 using ServerlessChaos.Cli.GameDay.Target.Ecs;
 using ServerlessChaos.Orchestrator.Experiments;
+using ServerlessChaos.Samples.SampleApi;
 using Spectre.Console;
 
 namespace ServerlessChaos.Cli.GameDay;
@@ -378,7 +379,9 @@ internal sealed class GameDayRunner
         {
             var longest = experiments.Max(e => e.Experiment.DurationSeconds);
             controlPlane.AddFisTemplate(LocalEcsService.StopTaskTemplate(TimeSpan.FromSeconds(Math.Max(1, longest - 2))));
-            var ecs = await LocalEcsService.StartAsync(service, () => buildTarget(controlPlane, inventory, clock, wrapperLog), controlPlane.ActiveFisActions, clock, text => tracker.Add("ecs", text), ct).ConfigureAwait(false);
+            var ssm = controlPlane.SsmEndpoint ?? throw new CliException("the local control plane does not serve SSM, so the local service's tasks cannot read their settings");
+            var environment = (IReadOnlyList<KeyValuePair<string, string>>)[.. TargetSpec.ServiceEnvironment(ssm, SampleTargetFactory.Parameter), new(SampleApiFunction.InventoryUrlVariable, inventory.AbsoluteUri)];
+            var ecs = await LocalEcsService.StartAsync(service, environment, wrapperLog, controlPlane.ActiveFisActions, clock, text => tracker.Add("ecs", text), ct).ConfigureAwait(false);
             return new ServedApi(ecs.Address, string.Create(CultureInfo.InvariantCulture, $"sample service on {ecs.Address} ({service.Tasks} tasks behind a round-robin front)"), ecs.DisposeAsync);
         }
 

@@ -48,7 +48,7 @@ internal sealed class SettingsCache
     private int _throttles;
     private string? _lastDenied;
     private string? _lastReportedInvalid;
-    private (string? Version, ChaosSettings Settings)? _parsed;
+    private (string? Version, string Text, ChaosSettings Settings)? _parsed;
 
     private readonly ChaosClock _clock;
     private readonly TimeSpan _bound;
@@ -178,9 +178,11 @@ internal sealed class SettingsCache
         var halted = HaltValue.IsHalted(document.Halt);
         var settings = ChaosSettings.Disarmed;
         var version = document.Version ?? document.Settings;
-        if (document.Settings is not null && _parsed is { } parsedBefore && string.Equals(parsedBefore.Version, version, StringComparison.Ordinal))
+        if (document.Settings is not null && _parsed is { } parsedBefore && string.Equals(parsedBefore.Version, version, StringComparison.Ordinal)
+            && string.Equals(parsedBefore.Text, document.Settings, StringComparison.Ordinal))
         {
-            // The same version as last read: the same instance, so "once per settings version" log lines stay once.
+            // The same version and text as last read: the same instance, so "once per settings version" log lines stay
+            // once. The text too: a parameter deleted and put again starts over at SSM version 1 with other settings.
             settings = parsedBefore.Settings;
         }
         else if (document.Settings is not null)
@@ -189,7 +191,7 @@ internal sealed class SettingsCache
             if (parsed.Settings is not null)
             {
                 settings = parsed.Settings;
-                _parsed = (version, settings);
+                _parsed = (version, document.Settings, settings);
                 if (parsed.Warnings.Count > 0)
                 {
                     ReportInvalidOnce(document, parsed.Warnings, "Part of the chaos settings is invalid and skipped; the rest is in force");

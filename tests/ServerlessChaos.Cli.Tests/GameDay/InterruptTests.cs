@@ -18,11 +18,11 @@ public class InterruptTests
         kill.ExitCode.ShouldBe(0);
     }
 
-    private sealed record Interrupted(int ExitCode, string Out, string ReportDir, string TempDir, int NodePid);
+    private sealed record Interrupted(int ExitCode, string Out, string ReportDir, string TempDir, int NodePid, IReadOnlyList<int> TaskPids);
 
     private const string Armed = "/serverless-chaos/functions/sample-api armed:";
 
-    private static async Task<Interrupted> InterruptAsync(string signal, bool wholeGroup, string when = Armed, string? alarms = null)
+    private static async Task<Interrupted> InterruptAsync(string signal, bool wholeGroup, string when = Armed, string? alarms = null, string? plan = null)
     {
         var work = TestPaths.NewTempDirectory();
         var temp = Directory.CreateDirectory(Path.Combine(work, "tmp")).FullName;
@@ -36,8 +36,8 @@ public class InterruptTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[.. wholeGroup ? ["dotnet"] : Array.Empty<string>(), cli, "gameday", Path.Combine(Experiments, "long.json"),
-            "--alarms", alarms ?? Path.Combine(Experiments, "alarms-fast.json"), "--report", reportDir, "--repository", TestPaths.RepositoryRoot, "--plain"])
+        string[] what = plan is null ? [Path.Combine(Experiments, "long.json"), "--alarms", alarms ?? Path.Combine(Experiments, "alarms-fast.json")] : ["--plan", plan];
+        foreach (var arg in (string[])[.. wholeGroup ? ["dotnet"] : Array.Empty<string>(), cli, "gameday", .. what, "--report", reportDir, "--repository", TestPaths.RepositoryRoot, "--plain"])
         {
             start.ArgumentList.Add(arg);
         }
@@ -72,6 +72,7 @@ public class InterruptTests
             await armed.Task.WaitAsync(Bound);
             // Once armed, Node runs the state machine; before that it may still be starting (0: not yet).
             var node = when == Armed ? ChildrenOf(process.Id).Single(p => p.Name == "node").Pid : ChildrenOf(process.Id).FirstOrDefault(p => p.Name == "node").Pid;
+            var tasks = ChildrenOf(process.Id).Where(p => IsSampleApi(p.Pid)).Select(p => p.Pid).ToList();
 
             await SendAsync(signal, wholeGroup ? $"-{process.Id}" : $"{process.Id}");
             await process.WaitForExitAsync().WaitAsync(Bound);
@@ -82,7 +83,7 @@ public class InterruptTests
                 text = output.ToString();
             }
 
-            return new Interrupted(process.ExitCode, text, reportDir, temp, node);
+            return new Interrupted(process.ExitCode, text, reportDir, temp, node, tasks);
         }
         finally
         {
@@ -90,6 +91,19 @@ public class InterruptTests
             {
                 process.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    /// <summary>Whether the process is a task of the local service: <c>dotnet ServerlessChaos.Cli.dll sample-api ...</c>.</summary>
+    private static bool IsSampleApi(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains("sample-api");
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
@@ -129,6 +143,7 @@ public class InterruptTests
         run.Out.ShouldContain("rollback done after the interrupt: restored /serverless-chaos/functions/sample-api", customMessage: run.Out);
         run.Out.ShouldContain("Verdict: aborted (exit code 2)");
         Directory.Exists($"/proc/{run.NodePid}").ShouldBeFalse($"the Node child {run.NodePid} is still running");
+        run.TaskPids.ShouldAllBe(pid => !Directory.Exists($"/proc/{pid}"), "a sample-api task process is still running");
         Directory.GetFileSystemEntries(run.TempDir, "serverless-chaos-gameday-*").ShouldBeEmpty();
 
         var report = JsonNode.Parse(File.ReadAllText(Path.Combine(run.ReportDir, "report.json")))!;
@@ -149,6 +164,18 @@ public class InterruptTests
     public async Task Ctrl_C_to_the_whole_process_group_rolls_back_shows_it_and_exits_2()
     {
         ShouldBeRolledBackAndClean(await InterruptAsync("INT", wholeGroup: true));
+    }
+
+    [Theory]
+    [InlineData("TERM", false)]
+    [InlineData("INT", true)]
+    public async Task A_signal_during_a_plan_with_the_local_ecs_service_also_ends_every_task_process(string signal, bool wholeGroup)
+    {
+        var run = await InterruptAsync(signal, wholeGroup, plan: Path.Combine(TestPaths.RepositoryRoot, "tests/ServerlessChaos.Cli.Tests/GameDay/Plans/ecs-interrupt.json"));
+
+        // The plan's two tasks were child processes of the CLI while it ran; none is left after the signal.
+        run.TaskPids.Count.ShouldBe(2, run.Out);
+        ShouldBeRolledBackAndClean(run);
     }
 
     [Theory]

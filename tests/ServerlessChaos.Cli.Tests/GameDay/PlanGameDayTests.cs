@@ -42,6 +42,13 @@ public class PlanGameDayTests
         Texts(report).ShouldContain(t => t.StartsWith("task 4 started on http://127.0.0.1:", StringComparison.Ordinal));
         Texts(report).ShouldContain(t => t.StartsWith("front: task 4 passed 3 health checks", StringComparison.Ordinal));
 
+        // Each task was an OS process of its own (not this one), and none outlives the game day.
+        var pids = Texts(report).Select(t => System.Text.RegularExpressions.Regex.Match(t, @"^task \d+ started on .* \(process (\d+)\)$")).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        pids.Count.ShouldBe(4);
+        pids.Distinct().Count().ShouldBe(4);
+        pids.ShouldNotContain(Environment.ProcessId);
+        pids.ShouldAllBe(pid => !Directory.Exists($"/proc/{pid}"), "a sample-api task process is still running");
+
         // Users noticed: 502s that nothing injected (the cascade), and none injected, since the stop is no wrapper fault.
         stop["totals"]!["notInjectedErrors"]!.GetValue<int>().ShouldBeGreaterThan(0);
         stop["totals"]!["injected"]!.GetValue<int>().ShouldBe(0);

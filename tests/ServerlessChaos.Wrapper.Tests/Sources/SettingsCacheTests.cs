@@ -53,6 +53,25 @@ public class SettingsCacheTests
     }
 
     [Fact]
+    public async Task A_parameter_deleted_and_put_again_at_version_1_with_other_settings_applies_the_new_settings()
+    {
+        // SSM starts a deleted parameter's versions over: the game day's second experiment arms version 1 again.
+        var source = new VersionedSource { Document = new SettingsDocument(Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":503}"""), null, "/p#1") };
+        var clock = new ManualTimeProvider();
+        var wrapper = new ChaosWrapper(source, new ChaosOptions { TimeProvider = clock, LogWriter = TextWriter.Null, ArmedTtl = TimeSpan.FromSeconds(1), IdleTtl = TimeSpan.FromSeconds(1) });
+        Task<APIGatewayHttpApiV2ProxyResponse> Call() => wrapper.InvokeAsync(Get, new TestLambdaContext(clock), (_, _) => Task.FromResult(new APIGatewayHttpApiV2ProxyResponse { StatusCode = 200 }));
+
+        (await Call()).StatusCode.ShouldBe(503);
+        source.Document = new SettingsDocument(null, null);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        (await Call()).StatusCode.ShouldBe(200);
+        source.Document = new SettingsDocument(Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":429}"""), null, "/p#1");
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        (await Call()).StatusCode.ShouldBe(429);
+    }
+
+    [Fact]
     public async Task Both_lifetimes_are_configurable()
     {
         var harness = new Harness(Documents.Disarmed, configure: o => o.IdleTtl = TimeSpan.FromSeconds(10));
@@ -252,6 +271,15 @@ public class SettingsCacheTests
     {
         var error = Should.Throw<ArgumentOutOfRangeException>(() => new ChaosWrapper(new FlakySource(Documents.Disarmed, new ManualTimeProvider()), new ChaosOptions { MaxUnconfirmedArmed = TimeSpan.Zero, LogWriter = TextWriter.Null }));
         error.Message.ShouldContain("ChaosOptions.MaxUnconfirmedArmed");
+    }
+
+    private sealed class VersionedSource : IChaosSettingsSource
+    {
+        public SettingsDocument Document { get; set; } = new(null, null);
+
+        public string Description => "versioned test source";
+
+        public ValueTask<SettingsDocument> FetchAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Document);
     }
 
     private sealed class GatedSource : IChaosSettingsSource

@@ -36,13 +36,6 @@ internal sealed class LocalHttpServer : IAsyncDisposable
         return new LocalHttpServer(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
-    /// <summary>Stops at once, as a killed process would: open connections are cut, nothing in flight is answered.</summary>
-    public async Task KillAsync()
-    {
-        await app.StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
-    }
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -118,21 +118,7 @@ internal sealed class OwnService : IAsyncDisposable
     {
         if (process is not null)
         {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-
-                using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await process.WaitForExitAsync(bound.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-            {
-                // Already gone, or it would not go in 10 s: nothing more to do from here.
-            }
-
+            await ChildProcess.KillAsync(process).ConfigureAwait(false);
             process.Dispose();
         }
 

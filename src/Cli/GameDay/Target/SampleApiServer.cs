@@ -96,9 +96,6 @@ internal sealed class SampleApiServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops at once, as a killed process would (see <see cref="LocalHttpServer.KillAsync"/>).</summary>
-    public Task KillAsync() => server.KillAsync();
-
     /// <inheritdoc />
     public ValueTask DisposeAsync() => server.DisposeAsync();
 }

@@ -122,7 +122,10 @@ internal sealed class TargetSpec
     /// one-second idle TTL so an arm reaches the service within a second (the wrapper's default re-reads every 60 s
     /// while disarmed).
     /// </summary>
-    public IReadOnlyList<KeyValuePair<string, string>> ServiceEnvironment(Uri ssmEndpoint)
+    public IReadOnlyList<KeyValuePair<string, string>> ServiceEnvironment(Uri ssmEndpoint) => ServiceEnvironment(ssmEndpoint, Parameters[0]);
+
+    /// <summary>The environment variables a service reading <paramref name="parameter"/> from this game day's SSM endpoint needs (see the instance method).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ServiceEnvironment(Uri ssmEndpoint, string parameter)
     {
         ArgumentNullException.ThrowIfNull(ssmEndpoint);
         return
@@ -131,7 +134,7 @@ internal sealed class TargetSpec
             new("AWS_REGION", "us-east-1"),
             new("AWS_ACCESS_KEY_ID", "local"),
             new("AWS_SECRET_ACCESS_KEY", "local"),
-            new(ChaosConventions.ParameterVariable, Parameters[0]),
+            new(ChaosConventions.ParameterVariable, parameter),
             new(Wrapper.EnvironmentControls.IdleTtlVariable, "1s"),
         ];
     }

@@ -7,12 +7,15 @@ namespace ServerlessChaos.Cli.GameDay.Target.Ecs;
 
 /// <summary>
 /// The sample API as an ECS service behind an Application Load Balancer, on 127.0.0.1: a desired count of tasks
-/// (each its own Kestrel listener and its own wrapper-decorated function, as each container has its own process),
-/// a round-robin front that health-checks them, and a scheduler that starts a replacement after a stopped task.
+/// (each an OS process of its own, the CLI's <c>sample-api</c> command, see <see cref="TaskProcess"/>: configured only
+/// through environment variables, reading its wrapper settings over SSM from the game day's local endpoint, its
+/// wrapper log lines going to the game day's wrapper log), a round-robin front that health-checks them, and a
+/// scheduler that starts a replacement process after a stopped task.
 /// As with ECS and an ALB, a task that dies is not taken out of the rotation at once: the front keeps routing to it
 /// (its requests get the ALB's 502) until its health checks have failed <see cref="PlanService.UnhealthyThreshold"/>
 /// times in a row; a new task gets traffic once it has passed as many checks. A running FIS experiment with
-/// <see cref="LocalFisEngine.EcsStopTask"/> aimed at <see cref="ServiceName"/> stops one task, once per experiment.
+/// <see cref="LocalFisEngine.EcsStopTask"/> aimed at <see cref="ServiceName"/> stops one task, once per experiment:
+/// its process tree is killed at once, as a stopped container's is.
 /// </summary>
 internal sealed class LocalEcsService : IAsyncDisposable
 {
@@ -26,7 +29,9 @@ internal sealed class LocalEcsService : IAsyncDisposable
     public const string TemplateId = "EXTlocalecsstoptask";
 
     private readonly PlanService settings;
-    private readonly Func<SampleTarget> newTask;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> environment;
+    private readonly TextWriter output;
+    private readonly List<Task> replacements = [];
     private readonly Func<IReadOnlyList<(string ExperimentId, LocalFisAction Action)>> activeFisActions;
     private readonly TimeProvider clock;
     private readonly Action<string> tell;
@@ -40,10 +45,11 @@ internal sealed class LocalEcsService : IAsyncDisposable
     private int next;
     private int taskNumber;
 
-    private LocalEcsService(PlanService settings, Func<SampleTarget> newTask, Func<IReadOnlyList<(string, LocalFisAction)>> activeFisActions, TimeProvider clock, Action<string> tell)
+    private LocalEcsService(PlanService settings, IReadOnlyList<KeyValuePair<string, string>> environment, TextWriter output, Func<IReadOnlyList<(string, LocalFisAction)>> activeFisActions, TimeProvider clock, Action<string> tell)
     {
         this.settings = settings;
-        this.newTask = newTask;
+        this.environment = environment;
+        this.output = output;
         this.activeFisActions = activeFisActions;
         this.clock = clock;
         this.tell = tell;
@@ -78,29 +84,38 @@ internal sealed class LocalEcsService : IAsyncDisposable
         Actions = { new LocalFisAction { Name = "stop-one-task", ActionId = LocalFisEngine.EcsStopTask, Services = { ServiceName }, Duration = duration } },
     };
 
-    /// <summary>Starts the tasks and the front, and waits until every task passes its health checks.</summary>
+    /// <summary>Starts the task processes (in parallel) and the front, and waits until every task answers its health check.</summary>
     /// <param name="settings">Desired count, replacement delay, health checks.</param>
-    /// <param name="newTask">Builds one task's wrapper-decorated function.</param>
+    /// <param name="environment">Each task process's environment (the SSM endpoint, its settings parameter, the inventory).</param>
+    /// <param name="output">Gets every line the task processes write (the wrapper's log).</param>
     /// <param name="activeFisActions">The FIS actions running now, with their experiment.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="tell">Told every task event, for the timeline.</param>
     /// <param name="cancellationToken">Stops the start.</param>
     public static async Task<LocalEcsService> StartAsync(
         PlanService settings,
-        Func<SampleTarget> newTask,
+        IReadOnlyList<KeyValuePair<string, string>> environment,
+        TextWriter output,
         Func<IReadOnlyList<(string, LocalFisAction)>> activeFisActions,
         TimeProvider clock,
         Action<string> tell,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var self = new LocalEcsService(settings, newTask, activeFisActions, clock, tell);
-        for (var i = 0; i < settings.Tasks; i++)
+        var self = new LocalEcsService(settings, environment, output, activeFisActions, clock, tell);
+        try
         {
-            await self.StartTaskAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(Enumerable.Range(0, settings.Tasks).Select(_ => self.StartTaskAsync(cancellationToken))).ConfigureAwait(false);
+            using var checker = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            await Task.WhenAll(self.Snapshot().Select(t => WaitHealthyAsync(checker, t, cancellationToken))).ConfigureAwait(false);
+            self.front = await LocalHttpServer.StartAsync(self.RouteAsync, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await self.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        self.front = await LocalHttpServer.StartAsync(self.RouteAsync, cancellationToken).ConfigureAwait(false);
         foreach (var task in self.Snapshot())
         {
             // Registered healthy at the start: the service was up before the game day.
@@ -109,6 +124,32 @@ internal sealed class LocalEcsService : IAsyncDisposable
 
         self.loop = self.RunAsync(self.stop.Token);
         return self;
+    }
+
+    /// <summary>Waits until a new task's <c>/health</c> answers 2xx (a process start takes a second or so).</summary>
+    private static async Task WaitHealthyAsync(HttpClient checker, TaskHost task, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var reply = await checker.GetAsync(new Uri(task.Process.Address, "health"), ct).ConfigureAwait(false);
+                if (reply.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                if (attempt >= 300)
+                {
+                    throw new CliException($"task {task.Number} of the local service on {task.Process.Address} never answered its health check: {ex.Message}");
+                }
+            }
+
+            // Real time: this waits for an OS process, not for the game day's clock.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+        }
     }
 
     private List<TaskHost> Snapshot()
@@ -121,15 +162,15 @@ internal sealed class LocalEcsService : IAsyncDisposable
 
     private async Task StartTaskAsync(CancellationToken cancellationToken)
     {
-        var target = newTask();
-        var server = await SampleApiServer.StartAsync(target.Handler, cancellationToken).ConfigureAwait(false);
-        var task = new TaskHost(Interlocked.Increment(ref taskNumber), server, target);
+        var number = Interlocked.Increment(ref taskNumber);
+        var process = await TaskProcess.StartAsync(environment, output, cancellationToken).ConfigureAwait(false);
+        var task = new TaskHost(number, process);
         lock (gate)
         {
             tasks.Add(task);
         }
 
-        tell(string.Create(CultureInfo.InvariantCulture, $"task {task.Number} started on {server.Address}"));
+        tell(string.Create(CultureInfo.InvariantCulture, $"task {task.Number} started on {process.Address} (process {process.ProcessId})"));
     }
 
     private async Task RouteAsync(HttpContext context)
@@ -147,7 +188,7 @@ internal sealed class LocalEcsService : IAsyncDisposable
             return;
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(task.Server.Address, context.Request.Path.Value?.TrimStart('/') + context.Request.QueryString.Value));
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(task.Process.Address, context.Request.Path.Value?.TrimStart('/') + context.Request.QueryString.Value));
         if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
             request.Content = new StreamContent(context.Request.Body);
@@ -218,7 +259,7 @@ internal sealed class LocalEcsService : IAsyncDisposable
                 await Task.Delay(settings.HealthCheckInterval, clock, ct).ConfigureAwait(false);
                 await CarryOutFisActionsAsync().ConfigureAwait(false);
                 await Task.WhenAll(Snapshot().Where(t => !t.Stopped || t.InRotation).Select(t => CheckAsync(checker, t, ct))).ConfigureAwait(false);
-                await ReplaceStoppedTasksAsync(ct).ConfigureAwait(false);
+                ReplaceStoppedTasks(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -252,8 +293,7 @@ internal sealed class LocalEcsService : IAsyncDisposable
 
             victim.Stopped = true;
             victim.StoppedAt = clock.GetUtcNow();
-            await victim.Server.KillAsync().ConfigureAwait(false);
-            victim.Target.Function.Dispose();
+            await victim.Process.KillAsync().ConfigureAwait(false);
             tell(string.Create(CultureInfo.InvariantCulture, $"task {victim.Number} stopped by FIS experiment {experimentId} ({LocalFisEngine.EcsStopTask}); a replacement starts in {settings.ReplacementDelay.TotalSeconds:0.#} s"));
         }
     }
@@ -263,7 +303,7 @@ internal sealed class LocalEcsService : IAsyncDisposable
         bool healthy;
         try
         {
-            using var reply = await checker.GetAsync(new Uri(task.Server.Address, "health"), ct).ConfigureAwait(false);
+            using var reply = await checker.GetAsync(new Uri(task.Process.Address, "health"), ct).ConfigureAwait(false);
             healthy = reply.IsSuccessStatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
@@ -285,13 +325,36 @@ internal sealed class LocalEcsService : IAsyncDisposable
         }
     }
 
-    private async Task ReplaceStoppedTasksAsync(CancellationToken ct)
+    private void ReplaceStoppedTasks(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         foreach (var stopped in Snapshot().Where(t => t.Stopped && !t.Replaced && now - t.StoppedAt >= settings.ReplacementDelay))
         {
             stopped.Replaced = true;
+
+            // In the background: the front keeps checking the others while the new process starts; it joins the
+            // rotation once it has passed its health checks.
+            var replacement = ReplaceAsync(ct);
+            lock (gate)
+            {
+                replacements.Add(replacement);
+            }
+        }
+    }
+
+    private async Task ReplaceAsync(CancellationToken ct)
+    {
+        try
+        {
             await StartTaskAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The game day ended first.
+        }
+        catch (CliException ex)
+        {
+            tell($"a replacement task did not start: {ex.Message}");
         }
     }
 
@@ -309,23 +372,26 @@ internal sealed class LocalEcsService : IAsyncDisposable
             await front.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (var task in Snapshot().Where(t => !t.Stopped))
+        List<Task> starting;
+        lock (gate)
         {
-            await task.Server.DisposeAsync().ConfigureAwait(false);
-            task.Target.Function.Dispose();
+            starting = [.. replacements];
         }
+
+        await Task.WhenAll(starting).ConfigureAwait(false);
+
+        // Every task process, stopped ones too (already gone), killed and waited for: none outlives the game day.
+        await Task.WhenAll(Snapshot().Select(t => t.Process.DisposeAsync().AsTask())).ConfigureAwait(false);
 
         forward.Dispose();
         stop.Dispose();
     }
 
-    private sealed class TaskHost(int number, SampleApiServer server, SampleTarget target)
+    private sealed class TaskHost(int number, TaskProcess process)
     {
         public int Number { get; } = number;
 
-        public SampleApiServer Server { get; } = server;
-
-        public SampleTarget Target { get; } = target;
+        public TaskProcess Process { get; } = process;
 
         public volatile bool InRotation;
 
