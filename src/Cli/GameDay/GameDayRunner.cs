@@ -211,6 +211,13 @@ internal sealed class GameDayRunner
         foreach (var prepared in experiments)
         {
             var experiment = prepared.Experiment;
+            if (ct.IsCancellationRequested && sections.Count == 0 && cancellationToken.IsCancellationRequested)
+            {
+                // A signal while still setting up (after the load started, before the first baseline): nothing was armed
+                // and nothing ran, as when it comes during the first baseline wait.
+                throw new CliInterruptedException(InterruptedBeforeStart);
+            }
+
             if (ct.IsCancellationRequested)
             {
                 // Interrupted or out of time: the rest did not run.
