@@ -21,13 +21,24 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
         """;
 
     // Stand-ins with the real Amazon.Lambda types' shape, as a user's function has them from the real packages.
+    // With LIST_JIT=1 it also prints every method the JIT compiles during the first decorated invocation, from the
+    // runtime's own events (what a precompiled wrapper spares a cold start).
     private const string Program = """
+        using System.Diagnostics.Tracing;
+        using System.Runtime.CompilerServices;
         using ServerlessChaos.Wrapper;
 
+        using var jit = Environment.GetEnvironmentVariable("LIST_JIT") == "1" ? new JitLog() : null;
+        jit?.Start();
         var request = new Request { Name = "world" };
         var decorated = ChaosWrapper.Shared.Decorate<Request, LambdaContext, Response>(
             (r, context) => Task.FromResult(new Response { StatusCode = 200, Body = "hello " + r.Name }));
         var response = await decorated(request, new LambdaContext());
+        foreach (var method in jit?.Stop() ?? [])
+        {
+            Console.WriteLine("JIT " + method);
+        }
+
         Console.WriteLine($"DECORATE {response.StatusCode} {response.Body}");
         response = await new Function().Handle(request, new LambdaContext());
         Console.WriteLine($"ATTRIBUTE {response.StatusCode} {response.Body} runs={Function.Runs}");
@@ -61,6 +72,50 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
             public string AwsRequestId => "req-1";
             public string FunctionName => "fresh";
             public TimeSpan RemainingTime => TimeSpan.FromSeconds(30);
+        }
+
+        public sealed class JitLog : EventListener
+        {
+            private readonly List<string> _methods = [];
+            private readonly ManualResetEventSlim _seen = new();
+            private string? _awaited;
+            private bool _recording;
+
+            public void Start() => Mark(nameof(StartMarker), StartMarker, recording: true);
+
+            public List<string> Stop()
+            {
+                Mark(nameof(StopMarker), StopMarker, recording: false);
+                lock (_methods) { return [.. _methods]; }
+            }
+
+            // The events arrive on the runtime's dispatch thread: a method compiled for the first time marks where the stream is.
+            private void Mark(string name, Action marker, bool recording)
+            {
+                lock (_methods) { _awaited = name; _seen.Reset(); }
+                marker();
+                if (!_seen.Wait(TimeSpan.FromMinutes(1))) throw new TimeoutException("no JIT event for " + name);
+                lock (_methods) { _recording = recording; _methods.RemoveAll(m => m.EndsWith("Marker", StringComparison.Ordinal)); }
+            }
+
+            [MethodImpl(MethodImplOptions.NoInlining)] private static void StartMarker() { }
+            [MethodImpl(MethodImplOptions.NoInlining)] private static void StopMarker() { }
+
+            protected override void OnEventSourceCreated(EventSource source)
+            {
+                if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, EventLevel.Verbose, (EventKeywords)0x10); // JIT
+            }
+
+            protected override void OnEventWritten(EventWrittenEventArgs e)
+            {
+                if (e.EventName != "MethodJittingStarted_V1" || e.Payload is null || e.PayloadNames is null) return;
+                var method = $"{e.Payload[e.PayloadNames.IndexOf("MethodNamespace")]}::{e.Payload[e.PayloadNames.IndexOf("MethodName")]}";
+                lock (_methods)
+                {
+                    if (_recording) _methods.Add(method);
+                    if (_awaited is not null && method.EndsWith("::" + _awaited, StringComparison.Ordinal)) { _awaited = null; _seen.Set(); }
+                }
+            }
         }
         """;
 
@@ -103,9 +158,98 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
     [Fact]
     public async Task One_dotnet_add_package_builds_with_warnings_as_errors_and_the_decorated_handler_runs()
     {
-        var project = Path.Combine(package.Root, "FreshFunction");
+        var project = await NewProjectWithThePackage("FreshFunction");
+        await Run(project, "build", "-warnaserror", "-nologo", "-v", "q");
+
+        var output = Path.Combine(project, "bin", "Debug", "net10.0");
+        File.Exists(Path.Combine(output, "ServerlessChaos.Wrapper.dll")).ShouldBeTrue();
+        File.Exists(Path.Combine(output, "ServerlessChaos.Aws.Signing.dll")).ShouldBeTrue();
+        File.Exists(Path.Combine(output, "ServerlessChaos.Aws.dll")).ShouldBeFalse("the control plane's clients are not part of a function");
+
+        var (exit, log) = await RunFunction(Path.Combine(output, "FreshFunction.dll"));
+
+        exit.ShouldBe(0, log);
+        var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.ShouldContain("DECORATE 503 chaos", log);
+        lines.ShouldContain("ATTRIBUTE 503 chaos runs=0", log);
+        var injected = lines.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        injected.Count(l => l.TryGetProperty("fault", out var fault) && fault.GetString() == "statusCode").ShouldBe(2, log);
+    }
+
+    [Fact]
+    public void The_packages_carry_a_ReadyToRun_copy_for_linux_x64_beside_the_IL_of_each_target_framework()
+    {
+        foreach (var (id, assembly) in new[] { ("ServerlessChaos.Wrapper", "ServerlessChaos.Wrapper.dll"), ("ServerlessChaos.Aws.Signing", "ServerlessChaos.Aws.Signing.dll") })
+        {
+            var files = package.Files(id);
+            foreach (var framework in new[] { "net8.0", "net10.0" })
+            {
+                var il = PortableExecutable.Read(files[$"lib/{framework}/{assembly}"]);
+                var precompiled = PortableExecutable.Read(files[$"runtimes/linux-x64/lib/{framework}/{assembly}"]);
+
+                il.IsReadyToRun.ShouldBeFalse($"{id} lib/{framework} is plain IL, for every other runtime and for Native AOT's compiler");
+                precompiled.IsReadyToRun.ShouldBeTrue($"{id} runtimes/linux-x64/lib/{framework}");
+                precompiled.Machine.ShouldBe(PortableExecutable.LinuxX64, $"{id} {framework}: precompiled for x86_64 Linux");
+                precompiled.Identity.ShouldBe(il.Identity, $"{id} {framework}: the same assembly");
+                precompiled.Types.ShouldBe(il.Types, $"{id} {framework}: the same types");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Published_for_linux_x64_the_function_runs_the_precompiled_wrapper_and_its_first_invocation_JIT_compiles_almost_none_of_it()
+    {
+        var project = await NewProjectWithThePackage("PublishedFunction");
+        var published = Path.Combine(package.Root, "published");
+        // What `dotnet lambda package` runs for an x86_64 function.
+        await Run(project, "publish", "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", published, "-warnaserror", "-nologo", "-v", "q");
+        PortableExecutable.Read(await File.ReadAllBytesAsync(Path.Combine(published, "ServerlessChaos.Wrapper.dll"))).IsReadyToRun.ShouldBeTrue();
+
+        // The same published function with the package's IL copy of the wrapper put in its place, for contrast.
+        var withIl = Path.Combine(package.Root, "published-il");
+        Directory.CreateDirectory(withIl);
+        foreach (var file in Directory.GetFiles(published))
+        {
+            File.Copy(file, Path.Combine(withIl, Path.GetFileName(file)));
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(withIl, "ServerlessChaos.Wrapper.dll"), package.Files("ServerlessChaos.Wrapper")["lib/net10.0/ServerlessChaos.Wrapper.dll"]);
+
+        var precompiled = await WrapperMethodsJitted(Path.Combine(published, "PublishedFunction.dll"));
+        var il = await WrapperMethodsJitted(Path.Combine(withIl, "PublishedFunction.dll"));
+
+        il.Count.ShouldBeGreaterThan(50, "the IL copy is compiled by the JIT as the invocation runs: " + string.Join(", ", il));
+        precompiled.Count.ShouldBeLessThan(il.Count / 10, "left to the JIT: generic code over the function's value types: " + string.Join(", ", precompiled));
+    }
+
+    private async Task<List<string>> WrapperMethodsJitted(string function)
+    {
+        var (exit, log) = await RunFunction(function, ("LIST_JIT", "1"));
+        exit.ShouldBe(0, log);
+        var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.ShouldContain("DECORATE 503 chaos", log);
+        return lines.Where(l => l.StartsWith("JIT ServerlessChaos.", StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>Runs the built function with a status fault armed through the environment.</summary>
+    private Task<(int ExitCode, string Output)> RunFunction(string function, params (string Name, string Value)[] extra)
+    {
+        var armed = $$"""{"version":1,"enabled":true,"expiresAt":"{{DateTimeOffset.UtcNow.AddHours(1):O}}","faults":[{"type":"statusCode","rate":1,"statusCode":503,"body":"chaos"}]}""";
+        var environment = new Dictionary<string, string?>(package.Environment) { ["SERVERLESS_CHAOS_SETTINGS"] = armed };
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
+
+        return DotnetCli.RunAsync(Path.GetDirectoryName(function)!, environment, TimeSpan.FromMinutes(2), DotnetCli.Executable, function);
+    }
+
+    /// <summary>A new project outside the repository, and one <c>dotnet add package ServerlessChaos.Wrapper</c> in it.</summary>
+    private async Task<string> NewProjectWithThePackage(string name)
+    {
+        var project = Path.Combine(package.Root, name);
         Directory.CreateDirectory(project);
-        await File.WriteAllTextAsync(Path.Combine(project, "FreshFunction.csproj"), ProjectFile);
+        await File.WriteAllTextAsync(Path.Combine(project, name + ".csproj"), ProjectFile);
         await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), Program);
 
         // The feed next to the registry the machine already uses (no <clear/>): the dependencies come from there.
@@ -120,27 +264,7 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
 
         // No --source: it would replace every configured source, and the weaver (AspectInjector) comes from the registry.
         await Run(project, "add", "package", "ServerlessChaos.Wrapper");
-        await Run(project, "build", "-warnaserror", "-nologo", "-v", "q");
-
-        var output = Path.Combine(project, "bin", "Debug", "net10.0");
-        File.Exists(Path.Combine(output, "ServerlessChaos.Wrapper.dll")).ShouldBeTrue();
-        File.Exists(Path.Combine(output, "ServerlessChaos.Aws.Signing.dll")).ShouldBeTrue();
-        File.Exists(Path.Combine(output, "ServerlessChaos.Aws.dll")).ShouldBeFalse("the control plane's clients are not part of a function");
-
-        var armed = $$"""{"version":1,"enabled":true,"expiresAt":"{{DateTimeOffset.UtcNow.AddHours(1):O}}","faults":[{"type":"statusCode","rate":1,"statusCode":503,"body":"chaos"}]}""";
-        var (exit, log) = await DotnetCli.RunAsync(
-            project,
-            new Dictionary<string, string?>(package.Environment) { ["SERVERLESS_CHAOS_SETTINGS"] = armed },
-            TimeSpan.FromMinutes(2),
-            DotnetCli.Executable,
-            Path.Combine(output, "FreshFunction.dll"));
-
-        exit.ShouldBe(0, log);
-        var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        lines.ShouldContain("DECORATE 503 chaos", log);
-        lines.ShouldContain("ATTRIBUTE 503 chaos runs=0", log);
-        var injected = lines.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        injected.Count(l => l.TryGetProperty("fault", out var fault) && fault.GetString() == "statusCode").ShouldBe(2, log);
+        return project;
     }
 
     private async Task<string> Run(string project, params string[] arguments)

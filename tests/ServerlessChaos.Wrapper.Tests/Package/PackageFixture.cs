@@ -50,14 +50,29 @@ public sealed class PackageFixture : IAsyncLifetime
     /// <summary>The dependencies the nuspec of <paramref name="packageId"/> declares, per target framework.</summary>
     public IReadOnlyDictionary<string, string[]> Dependencies(string packageId)
     {
-        var package = Directory.GetFiles(Feed, packageId + ".*.nupkg").Single(p => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(p), $@"^{System.Text.RegularExpressions.Regex.Escape(packageId)}\.\d"));
-        using var zip = ZipFile.OpenRead(package);
+        using var zip = ZipFile.OpenRead(PackagePath(packageId));
         using var nuspec = zip.GetEntry(packageId + ".nuspec")!.Open();
         var document = XDocument.Load(nuspec);
         return document.Descendants().Where(e => e.Name.LocalName == "group").ToDictionary(
             g => g.Attribute("targetFramework")!.Value,
             g => g.Elements().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).Order().ToArray());
     }
+
+    /// <summary>Every file in the package of <paramref name="packageId"/>, by its path inside the package.</summary>
+    public IReadOnlyDictionary<string, byte[]> Files(string packageId)
+    {
+        using var zip = ZipFile.OpenRead(PackagePath(packageId));
+        return zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToDictionary(e => e.FullName, e =>
+        {
+            using var stream = e.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        });
+    }
+
+    private string PackagePath(string packageId) =>
+        Directory.GetFiles(Feed, packageId + ".*.nupkg").Single(p => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(p), $@"^{System.Text.RegularExpressions.Regex.Escape(packageId)}\.\d"));
 
     public Task DisposeAsync()
     {
