@@ -273,6 +273,140 @@ public class SettingsCacheTests
         error.Message.ShouldContain("ChaosOptions.MaxUnconfirmedArmed");
     }
 
+    [Fact]
+    public async Task A_read_that_does_not_answer_within_the_fetch_timeout_is_cancelled_and_reported_and_the_function_runs_without_chaos()
+    {
+        var source = new SilentSource();
+        var clock = new ManualTimeProvider();
+        var log = new AwaitableLog("Could not read chaos settings");
+        var wrapper = new ChaosWrapper(source, new ChaosOptions { TimeProvider = clock, LogWriter = log, FetchBudget = TimeSpan.FromMilliseconds(100), FetchTimeout = TimeSpan.FromSeconds(2) });
+
+        var invocation = wrapper.InvokeAsync(Get, new TestLambdaContext(clock), (_, _) => Task.FromResult(new APIGatewayHttpApiV2ProxyResponse { StatusCode = 200 }));
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        (await invocation).StatusCode.ShouldBe(200, "past the fetch budget the invocation goes on without settings");
+        source.Cancelled.IsCompleted.ShouldBeFalse("the read itself still has until the fetch timeout");
+
+        clock.Advance(TimeSpan.FromMilliseconds(1900));
+
+        await source.Cancelled.WaitAsync(TimeSpan.FromSeconds(30));
+        await log.Written.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_source_that_answers_at_once_is_read_without_a_timer_and_one_that_waits_gets_its_timeout()
+    {
+        // The process's first timer starts the runtime's timer thread: a cold start with the environment, a file or memory as
+        // the source does not pay for a timeout it cannot need.
+        var clock = new CountingTimeProvider();
+        var immediate = new ChaosWrapper(new InMemorySettingsSource(Documents.Disarmed), new ChaosOptions { TimeProvider = clock, LogWriter = TextWriter.Null });
+        (await immediate.InvokeAsync(Get, new TestLambdaContext(clock.Clock), (_, _) => Task.FromResult(1))).ShouldBe(1);
+        clock.Created.ShouldBe(0);
+
+        var gated = new GatedSource();
+        var waiting = new ChaosWrapper(gated, new ChaosOptions { TimeProvider = clock, LogWriter = TextWriter.Null });
+        var invocation = waiting.InvokeAsync(Get, new TestLambdaContext(clock.Clock), (_, _) => Task.FromResult(2));
+        gated.Release(Documents.Disarmed);
+        (await invocation).ShouldBe(2);
+        clock.Created.ShouldBeGreaterThanOrEqualTo(1, "the pending read is timed out");
+    }
+
+    /// <summary>A log that completes <see cref="Written"/> once a line containing the text has been written.</summary>
+    private sealed class AwaitableLog(string text) : StringWriter
+    {
+        private readonly TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Written => _written.Task;
+
+        public override void Write(char value)
+        {
+            base.Write(value);
+            Check();
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            base.Write(buffer, index, count);
+            Check();
+        }
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+            base.Write(buffer);
+            Check();
+        }
+
+        public override void Write(string? value)
+        {
+            base.Write(value);
+            Check();
+        }
+
+        public override void WriteLine(ReadOnlySpan<char> buffer)
+        {
+            base.WriteLine(buffer);
+            Check();
+        }
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            Check();
+        }
+
+        private void Check()
+        {
+            if (ToString().Contains(text, StringComparison.Ordinal))
+            {
+                _written.TrySetResult();
+            }
+        }
+    }
+
+    private sealed class SilentSource : IChaosSettingsSource
+    {
+        private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Cancelled => _cancelled.Task;
+
+        public string Description => "silent";
+
+        public async ValueTask<SettingsDocument> FetchAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                _cancelled.TrySetResult();
+                throw;
+            }
+
+            throw new InvalidOperationException("unreachable: the delay never ends unless cancelled");
+        }
+    }
+
+    private sealed class CountingTimeProvider : TimeProvider
+    {
+        private int _created;
+
+        public ManualTimeProvider Clock { get; } = new();
+
+        public int Created => _created;
+
+        public override DateTimeOffset GetUtcNow() => Clock.GetUtcNow();
+
+        public override long TimestampFrequency => Clock.TimestampFrequency;
+
+        public override long GetTimestamp() => Clock.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _created);
+            return Clock.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
     private sealed class VersionedSource : IChaosSettingsSource
     {
         public SettingsDocument Document { get; set; } = new(null, null);
