@@ -172,10 +172,10 @@ internal sealed class GameDayRunner
         tracker.Add("load", string.Create(CultureInfo.InvariantCulture, $"steady load started: {options.RatePerSecond:0.#} requests/s on {string.Join(", ", options.Requests.Select(r => $"{r.Method} {r.Path}"))}"));
         var monitorTask = monitor.RunAsync(stopBackground.Token);
         var slowestPeriod = options.Alarms.Max(a => a.Period);
-        // Task processes read their settings over SSM once a second (the sample-api command's TTL), so they see a rollback
-        // up to a read later: the cool-down lasts at least two of those reads, so nothing injected after the rollback is
-        // counted in the next experiment.
-        var settingsLag = 2 * Commands.SampleApiCommand.SettingsTtl;
+        // Every wrapper of the game day (in-process, task processes, your own service) reads its settings every
+        // SettingsTtl, so it sees a rollback up to a read later: the cool-down lasts at least two of those reads, so
+        // nothing injected after the rollback is counted in the next experiment.
+        var settingsLag = 2 * GameDayOptions.SettingsTtl;
         var coolDownTime = options.CoolDown ?? slowestPeriod;
         coolDownTime = coolDownTime > settingsLag ? coolDownTime : settingsLag;
         var current = experiments[0].Experiment;
