@@ -57,6 +57,13 @@ public sealed partial class LocalSsmEndpoint : IAsyncDisposable
     /// <summary>Every request answered so far, oldest first.</summary>
     public IReadOnlyList<LocalSsmRequest> Requests => requests.ToArray();
 
+    /// <summary>
+    /// Raised for every parameter a read answers (GetParameter, GetParameters, GetParametersByPath), as it answers: the
+    /// parameter's name and the value read, or null when a name read did not exist. A reader's caller learns from it
+    /// what the reader has seen, such as whether a service has read the settings written for it.
+    /// </summary>
+    public event Action<string, string?>? ParameterRead;
+
     /// <summary>Starts serving <paramref name="store"/> on 127.0.0.1.</summary>
     /// <param name="store">The parameter store.</param>
     /// <param name="port">The port; 0 lets the system choose one.</param>
@@ -193,7 +200,9 @@ public sealed partial class LocalSsmEndpoint : IAsyncDisposable
     private JsonObject GetParameter(JsonObject body)
     {
         var name = RequiredName(body, "Name");
-        return new JsonObject { ["Parameter"] = Describe(store.GetParameter(name) ?? throw NotFound(name)) };
+        var parameter = store.GetParameter(name);
+        ParameterRead?.Invoke(name, parameter?.Value);
+        return new JsonObject { ["Parameter"] = Describe(parameter ?? throw NotFound(name)) };
     }
 
     private JsonObject GetParameters(JsonObject body)
@@ -207,7 +216,9 @@ public sealed partial class LocalSsmEndpoint : IAsyncDisposable
         var invalid = new JsonArray();
         foreach (var name in names.Select(n => NameOf(n!.GetValue<string>())).Distinct(StringComparer.Ordinal))
         {
-            if (store.GetParameter(name) is { } parameter)
+            var parameter = store.GetParameter(name);
+            ParameterRead?.Invoke(name, parameter?.Value);
+            if (parameter is not null)
             {
                 found.Add(Describe(parameter));
             }
@@ -245,7 +256,13 @@ public sealed partial class LocalSsmEndpoint : IAsyncDisposable
         var all = (await store.ListAsync(path, cancellationToken).ConfigureAwait(false))
             .Where(p => recursive || p.Name.IndexOf('/', prefix.Length) < 0)
             .ToList();
-        var page = new JsonArray([.. all.Skip(start).Take(max).Select(p => (JsonNode)Describe(p))]);
+        var served = all.Skip(start).Take(max).ToList();
+        foreach (var parameter in served)
+        {
+            ParameterRead?.Invoke(parameter.Name, parameter.Value);
+        }
+
+        var page = new JsonArray([.. served.Select(p => (JsonNode)Describe(p))]);
         var reply = new JsonObject { ["Parameters"] = page };
         if (start + max < all.Count)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ServerlessChaos.Cli.GameDay;
 using ServerlessChaos.Cli.GameDay.Target;
 using ServerlessChaos.Samples.SampleApi;
 using ServerlessChaos.Wrapper;
@@ -14,9 +15,6 @@ namespace ServerlessChaos.Cli.Commands;
 /// </summary>
 internal static class SampleApiCommand
 {
-    /// <summary>How often this stand-in re-reads its settings, armed or not: a local game day's phases are seconds long, and the wrapper's idle default (60 s) would see arming late.</summary>
-    public static readonly TimeSpan SettingsTtl = TimeSpan.FromSeconds(1);
-
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
@@ -44,7 +42,7 @@ internal static class SampleApiCommand
         command.SetAction(async (parse, ct) =>
         {
             var wrapper = ChaosWrapper.FromEnvironment(
-                new ChaosOptions { ArmedTtl = SettingsTtl, IdleTtl = SettingsTtl, FunctionName = SampleTargetFactory.FunctionName, TimeProvider = context.Clock },
+                new ChaosOptions { ArmedTtl = GameDayOptions.SettingsTtl, IdleTtl = GameDayOptions.SettingsTtl, FunctionName = SampleTargetFactory.FunctionName, TimeProvider = context.Clock },
                 context.GetEnvironmentVariable);
             using var function = SampleApiFunction.Create(wrapper, context.GetEnvironmentVariable(SampleApiFunction.InventoryUrlVariable));
             SampleApiServer server;

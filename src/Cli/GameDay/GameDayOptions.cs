@@ -8,6 +8,14 @@ internal sealed class GameDayOptions
     /// <summary>The placeholder an experiment file may use for the local sample API's base address (for HTTP probes).</summary>
     public const string SampleApiUrlPlaceholder = "${SampleApiUrl}";
 
+    /// <summary>
+    /// How often every wrapper of a game day re-reads its settings, armed or not (its armed and idle TTL): a local game
+    /// day's phases are seconds long, and the wrapper's defaults (5 s armed, 60 s idle) would see an arm or a rollback
+    /// late. The in-process sample, <c>chaos sample-api</c> (each ECS-style task) and your own service
+    /// (<see cref="Target.TargetSpec.ServiceEnvironment(Uri)"/>) all use it.
+    /// </summary>
+    public static readonly TimeSpan SettingsTtl = TimeSpan.FromSeconds(1);
+
     /// <summary>The state machine definition, the Node runner and its tools: the repository's, or those packaged with the tool.</summary>
     public required Assets.GameDayAssets Assets { get; init; }
 

@@ -117,7 +117,18 @@ internal sealed class GameDayRunner
         var log = new RequestLog();
 
         await using var controlPlane = await startControlPlane(options, ct).ConfigureAwait(false);
-        controlPlane.ParameterChanged += (name, value) => tracker.Add("parameters", DescribeParameter(name, value));
+        // Your own service reads its settings only over SSM: when it has read an arm (or a rollback) goes to the timeline.
+        var pickup = options.Target is { } own ? new SettingsPickup(own.Parameters, clock, text => tracker.Add("service", text)) : null;
+        controlPlane.ParameterChanged += (name, value) =>
+        {
+            tracker.Add("parameters", DescribeParameter(name, value));
+            pickup?.Written(name, value);
+        };
+        if (pickup is not null)
+        {
+            controlPlane.ParameterReadOverSsm += pickup.Read;
+        }
+
         await using var inventory = await InventorySimulator.StartAsync(options.InventoryThinkTime, ct, clock).ConfigureAwait(false);
         using var reportFolder = ReportFolder.Claim(options.ReportDirectory);
         await using var wrapperLog = new WrapperLog(new StreamWriter(Path.Combine(options.ReportDirectory, "wrapper-log.jsonl")));
@@ -172,10 +183,10 @@ internal sealed class GameDayRunner
         tracker.Add("load", string.Create(CultureInfo.InvariantCulture, $"steady load started: {options.RatePerSecond:0.#} requests/s on {string.Join(", ", options.Requests.Select(r => $"{r.Method} {r.Path}"))}"));
         var monitorTask = monitor.RunAsync(stopBackground.Token);
         var slowestPeriod = options.Alarms.Max(a => a.Period);
-        // Task processes read their settings over SSM once a second (the sample-api command's TTL), so they see a rollback
-        // up to a read later: the cool-down lasts at least two of those reads, so nothing injected after the rollback is
-        // counted in the next experiment.
-        var settingsLag = 2 * Commands.SampleApiCommand.SettingsTtl;
+        // Every wrapper of the game day (in-process, task processes, your own service) reads its settings every
+        // SettingsTtl, so it sees a rollback up to a read later: the cool-down lasts at least two of those reads, so
+        // nothing injected after the rollback is counted in the next experiment.
+        var settingsLag = 2 * GameDayOptions.SettingsTtl;
         var coolDownTime = options.CoolDown ?? slowestPeriod;
         coolDownTime = coolDownTime > settingsLag ? coolDownTime : settingsLag;
         var current = experiments[0].Experiment;
@@ -255,6 +266,11 @@ internal sealed class GameDayRunner
             var deadLetters = all.Skip(deadLettersSeen).ToList();
             deadLettersSeen = all.Count;
             var (verdict, reason) = Judge(outcome, deadLetters);
+            if (verdict != Verdict.Aborted && pickup?.Unread(startedAt) is { Count: > 0 } unread)
+            {
+                (verdict, reason) = (Verdict.Aborted, NotReached(unread, verdict, reason, controlPlane.SsmEndpoint));
+            }
+
             tracker.Add("gameday", $"experiment {experiment.Name}: verdict {verdict.Name()}: {reason}");
             sections.Add(Section(prepared, verdict, reason, startedAt, clock.GetUtcNow(), log, tracker, monitor, outcome.Output?["journal"] ?? outcome.Output, deadLetters));
         }
@@ -427,6 +443,17 @@ internal sealed class GameDayRunner
         }
 
         return Verdicts.FromJournal(outcome.Output["journal"] ?? outcome.Output);
+    }
+
+    /// <summary>
+    /// The reason of an experiment whose armed settings your service never read while they were armed: no wrapper
+    /// fault reached it, so the state machine's verdict says nothing about them.
+    /// </summary>
+    internal static string NotReached(IReadOnlyList<UnreadArm> unread, Verdict verdict, string reason, Uri? ssm)
+    {
+        var names = string.Join(", ", unread.Select(u => u.Parameter).Distinct(StringComparer.Ordinal));
+        var armedFor = unread.Max(u => u.ArmedFor).TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture, $"your service never read the armed settings of {names} in the {armedFor:0.0} s they were armed, so no wrapper fault reached it and the hypothesis was not tested (the state machine's verdict: {verdict.Name()}, {reason}); check that it reads {names} from {ssm?.AbsoluteUri.TrimEnd('/') ?? "the game day's SSM endpoint"} (AWS_ENDPOINT_URL_SSM, SERVERLESS_CHAOS_PARAMETER) and re-reads within a second (SERVERLESS_CHAOS_IDLE_TTL), or give the experiment a longer durationSeconds");
     }
 
     /// <summary>What a dead-letter message says went wrong: the failed step's error type and message.</summary>

@@ -26,6 +26,13 @@ internal interface ILocalControlPlane : IAsyncDisposable
     /// <summary>The parameter store served over the SSM protocol on 127.0.0.1 (a service's <c>AWS_ENDPOINT_URL_SSM</c>), or null when it is not served.</summary>
     Uri? SsmEndpoint => null;
 
+    /// <summary>Raised for every parameter a read over <see cref="SsmEndpoint"/> answered: its name and the value read (null: it did not exist). Never raised when SSM is not served.</summary>
+    event Action<string, string?>? ParameterReadOverSsm
+    {
+        add { }
+        remove { }
+    }
+
     /// <summary>A parameter's value in the local parameter store, or null when it does not exist.</summary>
     Task<string?> GetParameterAsync(string name, CancellationToken cancellationToken);
 

@@ -48,6 +48,9 @@ internal sealed class LocalControlPlane : ILocalControlPlane
     /// <inheritdoc />
     public Uri? SsmEndpoint => ssm?.Url;
 
+    /// <inheritdoc />
+    public event Action<string, string?>? ParameterReadOverSsm;
+
     /// <summary>
     /// Starts the backends (state in a fresh temporary folder) and the SSM endpoint now, and the Lambda Invoke endpoint
     /// and the Node runner in the background.
@@ -75,6 +78,7 @@ internal sealed class LocalControlPlane : ILocalControlPlane
         try
         {
             self.ssm = await LocalSsmEndpoint.StartAsync(backends.Parameters, options.SsmPort, TimeProvider.System, cancellationToken: cancellationToken).ConfigureAwait(false);
+            self.ssm.ParameterRead += (name, value) => self.ParameterReadOverSsm?.Invoke(name, value);
         }
         catch (IOException ex)
         {

@@ -23,24 +23,29 @@ public class OwnServiceGameDayTests
     private static string GameDayFile(string folder, int port, string experiment, JsonObject? extra = null)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "ServerlessChaos.Cli.dll");
+        return GameDayFile(folder, new JsonObject
+        {
+            ["url"] = $"http://127.0.0.1:{port}/",
+            ["command"] = new JsonObject
+            {
+                ["file"] = DotnetCli.Executable,
+                ["args"] = new JsonArray(cli, "sample-api", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ["readinessPath"] = "/health",
+            },
+            ["parameters"] = new JsonArray("/serverless-chaos/functions/sample-api"),
+            ["ssmPort"] = 0,
+        }, experiment, extra);
+    }
+
+    private static string GameDayFile(string folder, JsonObject target, string experiment, JsonObject? extra = null)
+    {
         var plan = new JsonObject
         {
             ["name"] = "own-service",
             ["experiments"] = new JsonArray(Path.Combine(Experiments, experiment)),
             ["alarms"] = Path.Combine(Experiments, "alarms-fast.json"),
             ["load"] = new JsonObject { ["ratePerSecond"] = 20, ["requests"] = new JsonArray(new JsonObject { ["method"] = "GET", ["path"] = "/orders/{n}" }) },
-            ["target"] = new JsonObject
-            {
-                ["url"] = $"http://127.0.0.1:{port}/",
-                ["command"] = new JsonObject
-                {
-                    ["file"] = DotnetCli.Executable,
-                    ["args"] = new JsonArray(cli, "sample-api", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                    ["readinessPath"] = "/health",
-                },
-                ["parameters"] = new JsonArray("/serverless-chaos/functions/sample-api"),
-                ["ssmPort"] = 0,
-            },
+            ["target"] = target,
         };
         foreach (var (key, value) in extra ?? [])
         {
@@ -74,8 +79,41 @@ public class OwnServiceGameDayTests
         Injected("baseline").ShouldBe(0);
         // Only the service's own wrapper can add X-Chaos-Injected, and it learns of the faults only through SSM.
         Injected("fault injection").ShouldBeGreaterThan(0);
+        // The game day saw it read them, and then the rollback, over SSM.
+        var service = experiment["timeline"]!.AsArray().Where(t => t!["source"]!.GetValue<string>() == "service").Select(t => t!["text"]!.GetValue<string>()).ToList();
+        service.Count.ShouldBe(2, string.Join(Environment.NewLine, service));
+        service[0].ShouldMatch(@"^your service read the armed settings of /serverless-chaos/functions/sample-api, \d+\.\d s after the arm$");
+        service[1].ShouldMatch(@"^your service read /serverless-chaos/functions/sample-api deleted, \d+\.\d s after the change$");
         experiment["journal"]!["restored"]!.AsArray().Select(n => n!.GetValue<string>()).ShouldContain("/serverless-chaos/functions/sample-api");
         (await File.ReadAllTextAsync(Path.Combine(reportDir, "service.log"))).ShouldContain("reading /serverless-chaos/functions/sample-api");
+    }
+
+    [Fact]
+    public async Task A_service_that_never_reads_the_armed_settings_is_not_reported_as_holding_but_as_never_reached()
+    {
+        // Answers every request, but reads nothing from the game day's SSM endpoint (a wrong AWS_ENDPOINT_URL_SSM, say).
+        await using var deaf = await LoopbackServer.StartAsync(LoopbackServer.Json(200, """{"id":"1"}""", "application/json"));
+        var folder = TestPaths.NewTempDirectory();
+        var reportDir = Path.Combine(folder, "report");
+        var file = GameDayFile(folder, new JsonObject
+        {
+            ["url"] = deaf.Url.AbsoluteUri,
+            ["parameters"] = new JsonArray("/serverless-chaos/functions/sample-api"),
+            ["ssmPort"] = FreePort(),
+        }, "own-service-status.json");
+
+        var run = await Chaos.RunAsync(null, "gameday", "--plan", file, "--report", reportDir, "--plain");
+
+        run.ExitCode.ShouldBe(2, run.Out + run.Error);
+        var report = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(reportDir, "report.json")))!;
+        report["verdict"]!.GetValue<string>().ShouldBe("aborted");
+        var experiment = report["experiments"]!.AsArray().ShouldHaveSingleItem()!;
+        experiment["reason"]!.GetValue<string>().ShouldMatch(@"^your service never read the armed settings of /serverless-chaos/functions/sample-api in the \d+\.\d s they were armed, so no wrapper fault reached it and the hypothesis was not tested \(the state machine's verdict: held, every hypothesis alarm stayed OK");
+        experiment["timeline"]!.AsArray().ShouldNotContain(t => t!["source"]!.GetValue<string>() == "service");
+        // Everything was still rolled back.
+        experiment["journal"]!["restored"]!.AsArray().Select(n => n!.GetValue<string>()).ShouldContain("/serverless-chaos/functions/sample-api");
+        run.Out.ShouldContain("Verdict: aborted (exit code 2)");
+        run.Out.ShouldContain("test-own-service: aborted — your service never read the armed settings of /serverless-chaos/functions/sample-api");
     }
 
     [Fact]

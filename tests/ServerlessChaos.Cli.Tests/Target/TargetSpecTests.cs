@@ -25,6 +25,7 @@ public class TargetSpecTests
             new("AWS_SECRET_ACCESS_KEY", "local"),
             new("SERVERLESS_CHAOS_PARAMETER", "/serverless-chaos/functions/my-api"),
             new("SERVERLESS_CHAOS_IDLE_TTL", "1s"),
+            new("SERVERLESS_CHAOS_ARMED_TTL", "1s"),
         ]);
     }
 

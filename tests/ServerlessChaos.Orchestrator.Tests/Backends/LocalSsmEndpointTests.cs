@@ -88,8 +88,11 @@ public class LocalSsmEndpointTests
     {
         var store = new LocalParameterStore();
         await using var ssm = await LocalSsmEndpoint.StartAsync(store);
+        var reads = new System.Collections.Concurrent.ConcurrentQueue<(string Name, string? Value)>();
+        ssm.ParameterRead += (name, value) => reads.Enqueue((name, value));
         var expires = DateTimeOffset.UtcNow.AddHours(1).ToString("O");
-        store.Put(new StoredParameter("/serverless-chaos/functions/my-fn", $$"""{"version":1,"enabled":true,"expiresAt":"{{expires}}","faults":[{"type":"statusCode","rate":0.5,"statusCode":503}]}"""));
+        var armed = $$"""{"version":1,"enabled":true,"expiresAt":"{{expires}}","faults":[{"type":"statusCode","rate":0.5,"statusCode":503}]}""";
+        store.Put(new StoredParameter("/serverless-chaos/functions/my-fn", armed));
         var environment = new Dictionary<string, string>
         {
             ["SERVERLESS_CHAOS_PARAMETER"] = "/serverless-chaos/functions/my-fn",
@@ -107,9 +110,12 @@ public class LocalSsmEndpointTests
         status.Halted.ShouldBeFalse();
         status.Settings.Faults.ShouldHaveSingleItem();
         ssm.Requests.ShouldContain(r => r.Operation == "GetParameters" && r.Status == 200);
+        // What each read answered, a missing name as null: what the game day watches to know the service has its settings.
+        reads.OrderBy(r => r.Name, StringComparer.Ordinal).ShouldBe([("/serverless-chaos/functions/my-fn", armed), (ChaosConventions.HaltParameter, null)]);
 
         store.Put(new StoredParameter(ChaosConventions.HaltParameter, "true"));
         var halted = await ChaosWrapper.FromEnvironment(new ChaosOptions { LogWriter = TextWriter.Null }, name => environment.GetValueOrDefault(name)).GetStatusAsync();
         halted.Halted.ShouldBeTrue();
+        reads.ShouldContain((ChaosConventions.HaltParameter, "true"));
     }
 }

@@ -17,7 +17,7 @@ internal static class SampleTargetFactory
 
     /// <summary>
     /// The sample function with its wrapper reading the control plane's parameter store. The wrapper re-reads its
-    /// settings every second (in-process reads are free), so arming and rollback show within a second.
+    /// settings every <see cref="GameDayOptions.SettingsTtl"/> (in-process reads are free), so arming and rollback show within a second.
     /// </summary>
     /// <param name="controlPlane">Where the settings are.</param>
     /// <param name="inventory">The inventory service's address.</param>
@@ -28,8 +28,8 @@ internal static class SampleTargetFactory
         var wrapper = new ChaosWrapper(new ControlPlaneSettingsSource(controlPlane, Parameter), new ChaosOptions
         {
             TimeProvider = clock,
-            ArmedTtl = TimeSpan.FromSeconds(1),
-            IdleTtl = TimeSpan.FromSeconds(1),
+            ArmedTtl = GameDayOptions.SettingsTtl,
+            IdleTtl = GameDayOptions.SettingsTtl,
             LogWriter = wrapperLog,
             FunctionName = FunctionName,
         });

@@ -118,9 +118,10 @@ internal sealed class TargetSpec
 
     /// <summary>
     /// The environment variables the service needs to read the armed settings from this game day: the local SSM
-    /// endpoint, a region, dummy credentials (the endpoint accepts any SigV4 signature), its settings parameter, and a
-    /// one-second idle TTL so an arm reaches the service within a second (the wrapper's default re-reads every 60 s
-    /// while disarmed).
+    /// endpoint, a region, dummy credentials (the endpoint accepts any SigV4 signature), its settings parameter, and the
+    /// game day's settings TTL (<see cref="GameDayOptions.SettingsTtl"/>, one second) both idle and armed, so an arm and a
+    /// rollback reach the service within a second (the wrapper's defaults re-read every 60 s while disarmed and every
+    /// 5 s while armed).
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> ServiceEnvironment(Uri ssmEndpoint) => ServiceEnvironment(ssmEndpoint, Parameters[0]);
 
@@ -128,6 +129,7 @@ internal sealed class TargetSpec
     public static IReadOnlyList<KeyValuePair<string, string>> ServiceEnvironment(Uri ssmEndpoint, string parameter)
     {
         ArgumentNullException.ThrowIfNull(ssmEndpoint);
+        var ttl = string.Create(CultureInfo.InvariantCulture, $"{GameDayOptions.SettingsTtl.TotalSeconds:0.###}s");
         return
         [
             new("AWS_ENDPOINT_URL_SSM", ssmEndpoint.AbsoluteUri.TrimEnd('/')),
@@ -135,7 +137,8 @@ internal sealed class TargetSpec
             new("AWS_ACCESS_KEY_ID", "local"),
             new("AWS_SECRET_ACCESS_KEY", "local"),
             new(ChaosConventions.ParameterVariable, parameter),
-            new(Wrapper.EnvironmentControls.IdleTtlVariable, "1s"),
+            new(Wrapper.EnvironmentControls.IdleTtlVariable, ttl),
+            new(Wrapper.EnvironmentControls.ArmedTtlVariable, ttl),
         ];
     }
 
