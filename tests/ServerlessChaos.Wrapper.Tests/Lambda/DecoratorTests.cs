@@ -181,6 +181,33 @@ public class DecoratorTests
     }
 
     [Fact]
+    public async Task The_injected_header_names_the_faults_in_the_order_they_were_applied_not_in_document_order()
+    {
+        var harness = new Harness(Documents.Armed(
+            """{"type":"corruption","rate":1,"body":"x"}""",
+            """{"type":"clockSkew","rate":1,"offsetMs":1000}""",
+            """{"type":"latency","rate":1,"ms":0}""",
+            """{"type":"latency","rate":1,"ms":0}"""));
+
+        var response = await harness.Wrapper.Decorate(Ok(new Counter()))(Get, harness.Context());
+
+        (response.Body, response.Headers["X-Chaos-Injected"]).ShouldBe(("x", "latency,latency,clockSkew,corruption"));
+    }
+
+    [Fact]
+    public async Task A_status_answer_names_the_faults_applied_before_it()
+    {
+        var harness = new Harness(Documents.Armed(
+            """{"type":"statusCode","rate":1,"statusCode":503}""",
+            """{"type":"latency","rate":1,"ms":0}"""));
+        var counter = new Counter();
+
+        var response = await harness.Wrapper.Decorate(Ok(counter))(Get, harness.Context());
+
+        (counter.Calls, response.StatusCode, response.Headers["X-Chaos-Injected"]).ShouldBe((0, 503, "latency,statusCode"));
+    }
+
+    [Fact]
     public async Task A_handler_that_throws_is_not_retried_by_the_wrapper()
     {
         var harness = new Harness(Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":503,"runHandler":true}"""));
