@@ -13,8 +13,9 @@ internal readonly record struct InvocationIdentity(string? FunctionName, string?
 /// line per wrapper problem. Lines are written whole so concurrent invocations never interleave them.
 /// </summary>
 /// <remarks>
-/// An injected fault is on the invocation's path, so its two records are built without allocating: one JSON buffer
-/// and writer reused under the lock, the constant part of the EMF record made once, the timestamp formatted in place.
+/// An injected fault is on the invocation's path, so its two records are built without allocating and with little
+/// work: one JSON buffer and writer reused under the lock, the member names and the constant values encoded once (the
+/// EMF directive, each fault type's message, the last function and experiment), the timestamp formatted in place.
 /// Each record is one <c>WriteLine</c> (one CloudWatch Logs event). To writers of the framework (the console's, a
 /// <see cref="StreamWriter"/>, a <see cref="StringWriter"/>) it goes as a span, whose <c>WriteLine</c> is one write
 /// there; any other writer (Lambda's managed runtime replaces the console's with its own) gets the
@@ -35,6 +36,8 @@ internal sealed class ChaosTelemetry
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private Utf8JsonWriter? _json;
     private char[] _chars = new char[1024];
+    private Dictionary<string, FaultText>? _faultTexts;
+    private IdentityText? _identity;
 
     public ChaosTelemetry(TextWriter? writer, TimeProvider time)
     {
@@ -59,22 +62,23 @@ internal sealed class ChaosTelemetry
             lock (_gate)
             {
                 var writer = Writer;
+                var fault = FaultTextOf(faultType);
+                var identity = IdentityTextOf(who);
                 var json = Start();
-                WriteHeader(json, now, dryRun ? "INFO" : "WARN");
-                Span<char> message = stackalloc char[128];
-                json.WriteString("message", FaultMessage(message, faultType, dryRun));
-                json.WriteString("fault", faultType);
+                WriteHeader(json, now, dryRun ? Names.Info : Names.Warn);
+                json.WriteString(Names.Message, dryRun ? fault.DryRunMessage : fault.Message);
+                json.WriteString(Names.Fault, fault.Type);
                 if (dryRun)
                 {
-                    json.WriteBoolean("dryRun", true);
+                    json.WriteBoolean(Names.DryRun, true);
                 }
 
-                json.WriteString("experimentId", who.ExperimentId);
-                json.WriteString("function", who.FunctionName);
-                json.WriteString("requestId", who.RequestId);
+                WriteText(json, Names.ExperimentId, identity.ExperimentId);
+                WriteText(json, Names.Function, identity.Function);
+                json.WriteString(Names.RequestId, who.RequestId);
                 if (details is not null)
                 {
-                    json.WriteStartObject("details");
+                    json.WriteStartObject(Names.Details);
                     details(json, state);
                     json.WriteEndObject();
                 }
@@ -82,18 +86,17 @@ internal sealed class ChaosTelemetry
                 // Two writes: Lambda ships each write as one log event, and CloudWatch extracts EMF only from an event that is one EMF document.
                 Finish(writer, json);
 
-                var metric = dryRun ? DryRunMetricName : MetricName;
                 json = Start();
-                json.WriteStartObject("_aws");
-                json.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
-                json.WritePropertyName("CloudWatchMetrics");
+                json.WriteStartObject(Names.Aws);
+                json.WriteNumber(Names.Timestamp, now.ToUnixTimeMilliseconds());
+                json.WritePropertyName(Names.CloudWatchMetrics);
                 json.WriteRawValue(dryRun ? Directives.DryRun : Directives.Injected, skipInputValidation: true);
                 json.WriteEndObject();
-                json.WriteString("FaultType", faultType);
-                json.WriteString("FunctionName", who.FunctionName ?? "unknown");
-                json.WriteString("ExperimentId", who.ExperimentId);
-                json.WriteString("RequestId", who.RequestId);
-                json.WriteNumber(metric, 1);
+                json.WriteString(Names.FaultType, fault.Type);
+                WriteText(json, Names.FunctionName, identity.FunctionOrUnknown);
+                WriteText(json, Names.ExperimentIdDimension, identity.ExperimentId);
+                json.WriteString(Names.RequestIdDimension, who.RequestId);
+                json.WriteNumber(dryRun ? Names.DryRunMetric : Names.InjectedMetric, 1);
                 Finish(writer, json);
             }
         }
@@ -102,6 +105,59 @@ internal sealed class ChaosTelemetry
             // Telemetry must never break the function it reports on.
         }
     }
+
+    /// <summary>A fault type's encoded texts, made the first time it is reported (call under the lock).</summary>
+    private FaultText FaultTextOf(string faultType)
+    {
+        _faultTexts ??= new Dictionary<string, FaultText>(StringComparer.Ordinal);
+        if (!_faultTexts.TryGetValue(faultType, out var text))
+        {
+            // Fault types are a fixed set (FaultSettings.Type), so this holds a handful of entries.
+            text = new FaultText(
+                JsonEncodedText.Encode(faultType),
+                JsonEncodedText.Encode(FaultMessage(faultType, dryRun: false)),
+                JsonEncodedText.Encode(FaultMessage(faultType, dryRun: true)));
+            _faultTexts[faultType] = text;
+        }
+
+        return text;
+    }
+
+    /// <summary>The function's and experiment's encoded texts: the last ones are kept, as they change only with the settings (call under the lock).</summary>
+    private IdentityText IdentityTextOf(InvocationIdentity who)
+    {
+        var last = _identity;
+        if (last is not null && string.Equals(last.FunctionName, who.FunctionName, StringComparison.Ordinal)
+            && string.Equals(last.ExperimentIdText, who.ExperimentId, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
+        last = new IdentityText(who.FunctionName, who.ExperimentId, Encoded(who.FunctionName), Encoded(who.ExperimentId),
+            JsonEncodedText.Encode(who.FunctionName ?? "unknown"));
+        _identity = last;
+        return last;
+    }
+
+    private static JsonEncodedText? Encoded(string? value) => value is null ? null : JsonEncodedText.Encode(value);
+
+    /// <summary>The value, or JSON null, as <c>WriteString(name, (string?)null)</c> writes it.</summary>
+    private static void WriteText(Utf8JsonWriter json, JsonEncodedText name, JsonEncodedText? value)
+    {
+        if (value is { } text)
+        {
+            json.WriteString(name, text);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private sealed record FaultText(JsonEncodedText Type, JsonEncodedText Message, JsonEncodedText DryRunMessage);
+
+    private sealed record IdentityText(
+        string? FunctionName, string? ExperimentIdText, JsonEncodedText? Function, JsonEncodedText? ExperimentId, JsonEncodedText FunctionOrUnknown);
 
     /// <summary>A wrapper-internal problem: chaos is off for now, the function runs normally.</summary>
     public void Problem(string message, string source, IEnumerable<string>? errors = null, Exception? exception = null)
@@ -112,7 +168,7 @@ internal sealed class ChaosTelemetry
             lock (_gate)
             {
                 var json = Start();
-                WriteHeader(json, now, "ERROR");
+                WriteHeader(json, now, Names.Error);
                 json.WriteString("message", message);
                 json.WriteString("source", source);
                 if (errors is not null)
@@ -140,24 +196,25 @@ internal sealed class ChaosTelemetry
         }
     }
 
-    private static ReadOnlySpan<char> FaultMessage(Span<char> destination, string faultType, bool dryRun)
-    {
-        var written = dryRun
-            ? destination.TryWrite(CultureInfo.InvariantCulture, $"ServerlessChaos would have injected a {faultType} fault (dry run: nothing injected)", out var count)
-            : destination.TryWrite(CultureInfo.InvariantCulture, $"ServerlessChaos injected a {faultType} fault", out count);
-        return written
-            ? destination[..count]
-            : (dryRun ? $"ServerlessChaos would have injected a {faultType} fault (dry run: nothing injected)" : $"ServerlessChaos injected a {faultType} fault");
-    }
+    private static string FaultMessage(string faultType, bool dryRun) => dryRun
+        ? $"ServerlessChaos would have injected a {faultType} fault (dry run: nothing injected)"
+        : $"ServerlessChaos injected a {faultType} fault";
 
-    private static void WriteHeader(Utf8JsonWriter json, DateTimeOffset now, string level)
+    /// <summary>The first members of a log line: its time (round-trip format "O", formatted as UTF-8 in place), level and logger.</summary>
+    private static void WriteHeader(Utf8JsonWriter json, DateTimeOffset now, JsonEncodedText level)
     {
-        Span<char> stamp = stackalloc char[40];
-        json.WriteString("timestamp", now.UtcDateTime.TryFormat(stamp, out var length, "O", CultureInfo.InvariantCulture)
-            ? stamp[..length]
-            : now.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        json.WriteString("level", level);
-        json.WriteString("logger", "ServerlessChaos");
+        Span<byte> stamp = stackalloc byte[40];
+        if (now.UtcDateTime.TryFormat(stamp, out var length, "O", CultureInfo.InvariantCulture))
+        {
+            json.WriteString(Names.TimestampField, stamp[..length]);
+        }
+        else
+        {
+            json.WriteString(Names.TimestampField, now.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        }
+
+        json.WriteString(Names.Level, level);
+        json.WriteString(Names.Logger, Names.ServerlessChaos);
     }
 
     /// <summary>The reused JSON writer on an emptied buffer, the record's object opened (call under the lock).</summary>
@@ -204,6 +261,34 @@ internal sealed class ChaosTelemetry
     /// <summary>Framework writers, whose <c>WriteLine(ReadOnlySpan&lt;char&gt;)</c> writes the line and its newline in one go.</summary>
     private static bool WritesSpansWhole(TextWriter writer) =>
         writer is StreamWriter or StringWriter || writer.GetType().Assembly == typeof(TextWriter).Assembly;
+
+    /// <summary>The member names and constant values of the records, encoded on the first record (not on the cold start).</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText TimestampField = JsonEncodedText.Encode("timestamp");
+        public static readonly JsonEncodedText Level = JsonEncodedText.Encode("level");
+        public static readonly JsonEncodedText Warn = JsonEncodedText.Encode("WARN");
+        public static readonly JsonEncodedText Info = JsonEncodedText.Encode("INFO");
+        public static readonly JsonEncodedText Error = JsonEncodedText.Encode("ERROR");
+        public static readonly JsonEncodedText Logger = JsonEncodedText.Encode("logger");
+        public static readonly JsonEncodedText ServerlessChaos = JsonEncodedText.Encode("ServerlessChaos");
+        public static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
+        public static readonly JsonEncodedText Fault = JsonEncodedText.Encode("fault");
+        public static readonly JsonEncodedText DryRun = JsonEncodedText.Encode("dryRun");
+        public static readonly JsonEncodedText ExperimentId = JsonEncodedText.Encode("experimentId");
+        public static readonly JsonEncodedText Function = JsonEncodedText.Encode("function");
+        public static readonly JsonEncodedText RequestId = JsonEncodedText.Encode("requestId");
+        public static readonly JsonEncodedText Details = JsonEncodedText.Encode("details");
+        public static readonly JsonEncodedText Aws = JsonEncodedText.Encode("_aws");
+        public static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("Timestamp");
+        public static readonly JsonEncodedText CloudWatchMetrics = JsonEncodedText.Encode("CloudWatchMetrics");
+        public static readonly JsonEncodedText FaultType = JsonEncodedText.Encode("FaultType");
+        public static readonly JsonEncodedText FunctionName = JsonEncodedText.Encode("FunctionName");
+        public static readonly JsonEncodedText ExperimentIdDimension = JsonEncodedText.Encode("ExperimentId");
+        public static readonly JsonEncodedText RequestIdDimension = JsonEncodedText.Encode("RequestId");
+        public static readonly JsonEncodedText InjectedMetric = JsonEncodedText.Encode(MetricName);
+        public static readonly JsonEncodedText DryRunMetric = JsonEncodedText.Encode(DryRunMetricName);
+    }
 
     /// <summary>The EMF directives, made on the first fault (not when the wrapper is created: that is on the cold start).</summary>
     private static class Directives
