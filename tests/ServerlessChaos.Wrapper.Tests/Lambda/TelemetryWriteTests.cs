@@ -68,4 +68,37 @@ public sealed class TelemetryWriteTests
             """{"_aws":{"Timestamp":1795305600000,"CloudWatchMetrics":[{"Namespace":"ServerlessChaos","Dimensions":[["FaultType","FunctionName"]],"Metrics":[{"Name":"FaultsDryRun","Unit":"Count"}]}]},"FaultType":"exception","FunctionName":"fallback-name","ExperimentId":"exp-1","RequestId":"req-1","FaultsDryRun":1}""",
         ]);
     }
+
+    [Fact]
+    public async Task Without_a_function_name_or_request_id_the_records_say_null_and_unknown()
+    {
+        var harness = new Harness(Documents.Armed("""{"type":"exception","rate":1,"message":"boom"}"""), configure: o => o.FunctionName = null);
+
+        await Should.ThrowAsync<Exception>(() => harness.Wrapper.InvokeAsync("event", new object(), (_, _) => Task.FromResult("ok")));
+
+        harness.Log.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).ShouldBe(
+        [
+            """{"timestamp":"2026-11-22T00:00:00.0000000Z","level":"WARN","logger":"ServerlessChaos","message":"ServerlessChaos injected a exception fault","fault":"exception","experimentId":"exp-1","function":null,"requestId":null,"details":{"exceptionType":"Exception","exceptionMessage":"boom"}}""",
+            """{"_aws":{"Timestamp":1795305600000,"CloudWatchMetrics":[{"Namespace":"ServerlessChaos","Dimensions":[["FaultType","FunctionName"]],"Metrics":[{"Name":"FaultsInjected","Unit":"Count"}]}]},"FaultType":"exception","FunctionName":"unknown","ExperimentId":"exp-1","RequestId":null,"FaultsInjected":1}""",
+        ]);
+    }
+
+    [Fact]
+    public async Task The_records_follow_a_new_experiment_and_function_name()
+    {
+        var harness = new Harness(Documents.Armed("""{"type":"exception","rate":1}"""));
+        var context = harness.Context();
+
+        await Should.ThrowAsync<Exception>(() => harness.Wrapper.InvokeAsync("event", context, (_, _) => Task.FromResult("ok")));
+        harness.Source.Settings = Documents.Armed("""{"type":"exception","rate":1}""").Replace("exp-1", "exp-2", StringComparison.Ordinal);
+        harness.Clock.Advance(TimeSpan.FromSeconds(5));
+        await Should.ThrowAsync<Exception>(() => harness.Wrapper.InvokeAsync("event", context, (_, _) => Task.FromResult("ok")));
+        context.FunctionName = "renamed";
+        await Should.ThrowAsync<Exception>(() => harness.Wrapper.InvokeAsync("event", context, (_, _) => Task.FromResult("ok")));
+
+        harness.FaultLines.Select(l => (l.GetProperty("experimentId").GetString(), l.GetProperty("function").GetString()))
+            .ShouldBe([("exp-1", "checkout"), ("exp-2", "checkout"), ("exp-2", "renamed")]);
+        harness.MetricLines.Select(m => (m.GetProperty("ExperimentId").GetString(), m.GetProperty("FunctionName").GetString()))
+            .ShouldBe([("exp-1", "checkout"), ("exp-2", "checkout"), ("exp-2", "renamed")]);
+    }
 }
