@@ -28,5 +28,12 @@ if (args.Length > 0 && args[0] == "--wrapper-probe")
     return;
 }
 
+// The same injected fault's pieces (response, telemetry) measured alone.
+if (args.Length > 0 && args[0] == "--wrapper-probe-parts")
+{
+    WrapperOverheadBenchmarks.ProbeParts(Console.Out);
+    return;
+}
+
 // Every benchmark class in this assembly; pick with --filter.
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

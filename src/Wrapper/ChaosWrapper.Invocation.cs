@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Text.Json;
 using ServerlessChaos.Wrapper.Faults;
 using ServerlessChaos.Wrapper.Lambda;
@@ -202,7 +203,7 @@ public sealed partial class ChaosWrapper
             ContextShape<TContext>.FunctionName(context) ?? _options.FunctionName, ContextShape<TContext>.RequestId(context), settings.ExperimentId);
         var wouldInject = ReportDryRuns(settings, dryRuns, identity);
         var deadline = Deadline(ContextShape<TContext>.RemainingTime(context));
-        var injected = new List<string>(2);
+        var injected = default(InjectedFaults);
         string? fillPath = null;
         InvocationScope? scope = null;
         try
@@ -212,7 +213,13 @@ public sealed partial class ChaosWrapper
             TResult response = default!;
             try
             {
-                fillPath = await BeforeHandlerAsync(settings, fired, identity, deadline, injected).ConfigureAwait(false);
+                if (AnyFired<LatencyFaultSettings, TimeoutFaultSettings, DiskSpaceFaultSettings>(settings.Faults, fired))
+                {
+                    // Only then: the common case (a status or exception fault) awaits nothing and allocates nothing here.
+                    (fillPath, var before) = await BeforeHandlerAsync(settings, fired, identity, deadline).ConfigureAwait(false);
+                    injected.Faults |= before;
+                }
+
                 if (dependencies is not null)
                 {
                     // Set here, not in a called async method: an AsyncLocal set there would not flow back.
@@ -221,7 +228,7 @@ public sealed partial class ChaosWrapper
                 }
 
                 // Also set here, for the same reason: the skew must flow into the handler and end with this invocation.
-                SkewClock(settings, fired, identity, injected);
+                SkewClock(settings, fired, identity, ref injected);
 
                 // Terminating faults, first in document order wins: the handler then does not run at all.
                 var faults = settings.Faults;
@@ -234,7 +241,7 @@ public sealed partial class ChaosWrapper
 
                     if (faults[i] is StatusCodeFaultSettings { RunHandler: false } status)
                     {
-                        if (TryCreateStatus(results, status, _options.InjectedHeader, Describe(injected, status.Type), out response))
+                        if (TryCreateStatus(results, status, _options.InjectedHeader, InjectedNames(settings, injected.With(i)), out response))
                         {
                             Telemetry.FaultInjected(status.Type, identity, status.StatusCode, static (json, code) => json.WriteNumber("statusCode", code));
                             answered = true;
@@ -271,7 +278,7 @@ public sealed partial class ChaosWrapper
                 return response;
             }
 
-            var plan = PlanBatch(settings, fired, input, eventRoot, results, identity, injected, out var events);
+            var plan = PlanBatch(settings, fired, input, eventRoot, results, identity, ref injected, out var events);
             var result = plan is null
                 ? await handler(input, context).ConfigureAwait(false) // The one and only call of the handler.
                 : await RunBatchAsync(plan, events!, context, handler, results).ConfigureAwait(false);
@@ -286,23 +293,21 @@ public sealed partial class ChaosWrapper
         }
     }
 
-    /// <summary>Latency, timeout hold and disk fill, in that order; returns the fill file to remove afterwards.</summary>
-    private async Task<string?> BeforeHandlerAsync(
-        ChaosSettings settings, uint fired, InvocationIdentity identity, DateTimeOffset? deadline, List<string> injected)
+    /// <summary>
+    /// Latency, timeout hold and disk fill, in that order; returns the fill file to remove afterwards and a bit per
+    /// fault injected (by index).
+    /// </summary>
+    private async Task<(string? FillPath, uint Injected)> BeforeHandlerAsync(
+        ChaosSettings settings, uint fired, InvocationIdentity identity, DateTimeOffset? deadline)
     {
         var time = _options.TimeProvider;
         var faults = settings.Faults;
-        if (!AnyFired<LatencyFaultSettings, TimeoutFaultSettings, DiskSpaceFaultSettings>(faults, fired))
-        {
-            // The common case (a status or exception fault): no iterator, no state, nothing allocated here.
-            return null;
-        }
-
+        var injected = default(InjectedFaults);
         foreach (var fault in Fired<LatencyFaultSettings>(faults, fired))
         {
             var delay = BoundedDelay(fault.MinMs, fault.MaxMs, deadline, fault.AllowPastDeadline);
             Telemetry.FaultInjected(fault.Type, identity, json => json.WriteNumber("delayMs", (long)delay.TotalMilliseconds));
-            injected.Add(fault.Type);
+            injected.Add(faults, fault);
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, time).ConfigureAwait(false);
@@ -320,7 +325,7 @@ public sealed partial class ChaosWrapper
             if (hold > TimeSpan.Zero)
             {
                 Telemetry.FaultInjected(fault.Type, identity, json => json.WriteNumber("heldMs", (long)hold.TotalMilliseconds));
-                injected.Add(fault.Type);
+                injected.Add(faults, fault);
                 await Task.Delay(hold, time).ConfigureAwait(false);
             }
         }
@@ -331,11 +336,11 @@ public sealed partial class ChaosWrapper
             if (fillPath is null)
             {
                 fillPath = await FillDiskAsync(fault, identity).ConfigureAwait(false);
-                injected.Add(fault.Type);
+                injected.Add(faults, fault);
             }
         }
 
-        return fillPath;
+        return (fillPath, injected.Faults);
     }
 
     /// <summary>
@@ -344,7 +349,7 @@ public sealed partial class ChaosWrapper
     /// </summary>
     private BatchPlan? PlanBatch<TEvent, TResult>(
         ChaosSettings settings, uint fired, TEvent input, object? eventRoot, ResultAdapter<TResult> results,
-        InvocationIdentity identity, List<string> injected, out Func<TEvent>? events)
+        InvocationIdentity identity, ref InjectedFaults injected, out Func<TEvent>? events)
     {
         events = null;
         var delay = Fired<DelayRecordsFaultSettings>(settings.Faults, fired).FirstOrDefault();
@@ -376,7 +381,7 @@ public sealed partial class ChaosWrapper
                 return null;
             }
 
-            ReportBatch(plan, identity, injected);
+            injected.Faults |= ReportBatch(settings, plan, identity);
             return plan;
         }
         catch (Exception ex)
@@ -423,8 +428,10 @@ public sealed partial class ChaosWrapper
         return result;
     }
 
-    private void ReportBatch(BatchPlan plan, InvocationIdentity identity, List<string> injected)
+    /// <summary>Logs and counts the batch's faults; returns a bit per fault injected (by index).</summary>
+    private uint ReportBatch(ChaosSettings settings, BatchPlan plan, InvocationIdentity identity)
     {
+        var injected = default(InjectedFaults);
         var source = plan.Batch.SourceName;
         if (plan.Delay is { } delay)
         {
@@ -434,7 +441,7 @@ public sealed partial class ChaosWrapper
                 WriteRecords(json, plan.Delayed);
                 json.WriteNumber("handedOver", plan.Order.Count);
             });
-            injected.Add(delay.Type);
+            injected.Add(settings.Faults, delay);
         }
 
         if (plan.Duplicate is { } duplicate)
@@ -445,7 +452,7 @@ public sealed partial class ChaosWrapper
                 json.WriteString("mode", duplicate.Mode == DuplicateMode.Batch ? "batch" : "records");
                 WriteRecords(json, duplicate.Mode == DuplicateMode.Batch ? plan.SeenIds().ToList() : plan.Duplicated);
             });
-            injected.Add(duplicate.Type);
+            injected.Add(settings.Faults, duplicate);
         }
 
         if (plan.Reorder is { } reorder)
@@ -456,8 +463,10 @@ public sealed partial class ChaosWrapper
                 json.WriteString("order", reorder.Order == RecordOrder.Reverse ? "reverse" : "shuffle");
                 WriteRecords(json, plan.SeenIds().ToList());
             });
-            injected.Add(reorder.Type);
+            injected.Add(settings.Faults, reorder);
         }
+
+        return injected.Faults;
     }
 
     /// <summary>The records touched, by identifier (the first 100: a log line stays readable for a 10 000-record batch).</summary>
@@ -475,27 +484,33 @@ public sealed partial class ChaosWrapper
     }
 
     /// <summary>Shifts the function's clock for this invocation by the first fired clockSkew fault, in document order.</summary>
-    private void SkewClock(ChaosSettings settings, uint fired, InvocationIdentity identity, List<string> injected)
+    private void SkewClock(ChaosSettings settings, uint fired, InvocationIdentity identity, ref InjectedFaults injected)
     {
         var faults = settings.Faults;
         for (var i = 0; i < faults.Count; i++)
         {
             if ((fired & (1u << i)) != 0 && faults[i] is ClockSkewFaultSettings skew)
             {
-                var hit = _functionClock.NextHit(settings, i, skew);
-                var offsetMs = skew.OffsetAt(hit);
-                _functionClock.Skew(TimeSpan.FromMilliseconds(offsetMs));
-                Telemetry.FaultInjected(skew.Type, identity, json =>
-                {
-                    json.WriteNumber("offsetMs", offsetMs);
-                    json.WriteNumber("driftMs", skew.DriftMs);
-                    json.WriteNumber("hit", hit + 1);
-                    json.WriteString("functionTime", _functionClock.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-                });
-                injected.Add(skew.Type);
+                Skew(settings, i, skew, identity);
+                injected = injected.With(i);
                 return;
             }
         }
+    }
+
+    /// <summary>Applies one clockSkew fault (its own method: the log line's closure is then made only when a skew fired).</summary>
+    private void Skew(ChaosSettings settings, int index, ClockSkewFaultSettings skew, InvocationIdentity identity)
+    {
+        var hit = _functionClock.NextHit(settings, index, skew);
+        var offsetMs = skew.OffsetAt(hit);
+        _functionClock.Skew(TimeSpan.FromMilliseconds(offsetMs));
+        Telemetry.FaultInjected(skew.Type, identity, json =>
+        {
+            json.WriteNumber("offsetMs", offsetMs);
+            json.WriteNumber("driftMs", skew.DriftMs);
+            json.WriteNumber("hit", hit + 1);
+            json.WriteString("functionTime", _functionClock.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        });
     }
 
     /// <summary>The invocation's deadline from the context's remaining time; none when absent or beyond Lambda's 15 minutes.</summary>
@@ -504,14 +519,14 @@ public sealed partial class ChaosWrapper
 
     private TResult AfterHandler<TResult>(
         TResult result, ChaosSettings settings, uint fired, object? eventRoot, ResultAdapter<TResult> results,
-        InvocationIdentity identity, List<string> injected, InvocationScope? scope, List<string>? wouldInject)
+        InvocationIdentity identity, InjectedFaults injected, InvocationScope? scope, List<string>? wouldInject)
     {
         var header = _options.InjectedHeader;
         try
         {
             if (scope?.Injected == true)
             {
-                injected.Add(FaultTypes.Dependency);
+                injected.Dependency = true;
             }
 
             var tagged = false;
@@ -519,10 +534,12 @@ public sealed partial class ChaosWrapper
             {
                 if (status.RunHandler)
                 {
-                    if (results.TryApplyStatus(result, status, header, Describe(injected, status.Type), out result))
+                    var withStatus = injected;
+                    withStatus.Add(settings.Faults, status);
+                    if (results.TryApplyStatus(result, status, header, InjectedNames(settings, withStatus), out result))
                     {
                         Telemetry.FaultInjected(status.Type, identity, json => json.WriteNumber("statusCode", status.StatusCode));
-                        injected.Add(status.Type);
+                        injected = withStatus;
                         tagged = true;
                     }
                     else
@@ -536,7 +553,7 @@ public sealed partial class ChaosWrapper
 
             foreach (var corruption in Fired<CorruptionFaultSettings>(settings.Faults, fired))
             {
-                result = Corrupt(result, corruption, results, identity, injected);
+                result = Corrupt(result, corruption, results, identity, ref injected, settings.Faults);
             }
 
             foreach (var sqs in Fired<SqsBatchFailureFaultSettings>(settings.Faults, fired))
@@ -550,7 +567,7 @@ public sealed partial class ChaosWrapper
                 if (results.TryAddBatchItemFailures(result, ids, out result))
                 {
                     Telemetry.FaultInjected(sqs.Type, identity, json => json.WriteNumber("failedItems", ids.Count));
-                    injected.Add(sqs.Type);
+                    injected.Add(settings.Faults, sqs);
                 }
                 else
                 {
@@ -558,9 +575,9 @@ public sealed partial class ChaosWrapper
                 }
             }
 
-            if (!tagged && injected.Count > 0 && !string.IsNullOrEmpty(header))
+            if (!tagged && injected.Any && !string.IsNullOrEmpty(header))
             {
-                result = results.TagHeader(result, header, string.Join(",", injected));
+                result = results.TagHeader(result, header, InjectedNames(settings, injected));
             }
 
             if (scope?.DryRun == true)
@@ -604,7 +621,8 @@ public sealed partial class ChaosWrapper
 
     /// <summary>Replaces or garbles the body of an HTTP-shaped result; any other result is returned unchanged, and logged.</summary>
     private TResult Corrupt<TResult>(
-        TResult result, CorruptionFaultSettings fault, ResultAdapter<TResult> results, InvocationIdentity identity, List<string> injected)
+        TResult result, CorruptionFaultSettings fault, ResultAdapter<TResult> results, InvocationIdentity identity,
+        ref InjectedFaults injected, IReadOnlyList<FaultSettings> faults)
     {
         var random = _options.Randomizer();
         if (!results.TryRewriteBody(result, body => fault.Corrupt(body, random), out var changed))
@@ -614,7 +632,7 @@ public sealed partial class ChaosWrapper
         }
 
         Telemetry.FaultInjected(fault.Type, identity, json => json.WriteString("method", fault.Body is null ? "garble" : "replace"));
-        injected.Add(fault.Type);
+        injected.Add(faults, fault);
         return changed;
     }
 
@@ -716,8 +734,67 @@ public sealed partial class ChaosWrapper
         }
     }
 
-    private static string Describe(List<string> injected, string next) =>
-        injected.Count == 0 ? next : string.Join(",", injected) + "," + next;
+    /// <summary>
+    /// The fault types in the order <see cref="ExecuteAsync"/> applies them (before the handler, the batch, then after
+    /// it): the injected header names the faults in this order, those of one type in document order, as they were applied.
+    /// </summary>
+    private static readonly string[] ApplicationOrder =
+    [
+        FaultTypes.Latency, FaultTypes.Timeout, FaultTypes.DiskSpace, FaultTypes.ClockSkew, FaultTypes.DelayRecords,
+        FaultTypes.DuplicateRecords, FaultTypes.ReorderRecords, FaultTypes.Dependency, FaultTypes.StatusCode,
+        FaultTypes.Corruption, FaultTypes.SqsBatchFailure,
+    ];
+
+    /// <summary>The last header value made from more than one fault: the same faults fire together again and again.</summary>
+    private volatile InjectedHeaderValue? _lastInjectedNames;
+
+    private sealed record InjectedHeaderValue(ChaosSettings Settings, InjectedFaults Injected, string Text);
+
+    /// <summary>The value of the header naming the injected faults (one fault: its type, nothing made).</summary>
+    private string InjectedNames(ChaosSettings settings, InjectedFaults injected)
+    {
+        var faults = settings.Faults;
+        if (!injected.Dependency && BitOperations.PopCount(injected.Faults) == 1)
+        {
+            return faults[BitOperations.TrailingZeroCount(injected.Faults)].Type;
+        }
+
+        if (injected.Faults == 0)
+        {
+            return injected.Dependency ? FaultTypes.Dependency : "";
+        }
+
+        if (_lastInjectedNames is { } last && ReferenceEquals(last.Settings, settings) && last.Injected == injected)
+        {
+            return last.Text;
+        }
+
+        var names = new List<string>();
+        foreach (var type in ApplicationOrder)
+        {
+            if (type == FaultTypes.Dependency)
+            {
+                if (injected.Dependency)
+                {
+                    names.Add(type);
+                }
+
+                continue;
+            }
+
+            for (var i = 0; i < faults.Count; i++)
+            {
+                if ((injected.Faults & (1u << i)) != 0 && faults[i].Type == type)
+                {
+                    names.Add(type);
+                }
+            }
+        }
+
+        var text = string.Join(",", names);
+        _lastInjectedNames = new InjectedHeaderValue(settings, injected, text);
+        return text;
+    }
 
     private static bool AnyFired<TFirst, TSecond, TThird>(IReadOnlyList<FaultSettings> faults, uint fired)
     {

@@ -56,31 +56,48 @@ internal sealed class TypedResultAdapter<TResult> : ResultAdapter<TResult>
         }
 
         // The answer is the same for every invocation of one settings version: build it as JSON once, then each
-        // invocation only reads a fresh instance from those bytes (no JSON tree per call).
+        // invocation gets a fresh instance of what those bytes read as (copied from the values read once when the type
+        // is a plain object, as API Gateway's and ALB's responses are; else read from the bytes), no JSON tree per call.
         var answer = _answer;
         if (answer is null || !ReferenceEquals(answer.Fault, fault) || answer.Header != header || answer.HeaderValue != headerValue)
         {
-            if (!_shapes.TryRewrite(default(TResult)!, json =>
-                {
-                    JsonResponse.Answer((System.Text.Json.Nodes.JsonObject)json, fault, header, headerValue);
-                    return true;
-                }, out var built))
+            answer = BuildAnswer(info, fault, header, headerValue);
+            if (answer is null)
             {
                 return false;
             }
 
-            answer = new StatusAnswer(fault, header, headerValue, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(built, info));
             _answer = answer;
         }
 
-        result = System.Text.Json.JsonSerializer.Deserialize(answer.Json, info)!;
+        result = answer.Copy is { } copy ? copy.Next() : System.Text.Json.JsonSerializer.Deserialize(answer.Json, info)!;
         return result is not null;
+    }
+
+    /// <summary>
+    /// The answer's JSON and copier (a method of its own: the edit's closure would otherwise be allocated on every
+    /// invocation that enters <see cref="TryCreateStatus"/>, not only when the answer is built).
+    /// </summary>
+    private StatusAnswer? BuildAnswer(
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<TResult> info, StatusCodeFaultSettings fault, string? header, string headerValue)
+    {
+        if (!_shapes.TryRewrite(default(TResult)!, json =>
+            {
+                JsonResponse.Answer((System.Text.Json.Nodes.JsonObject)json, fault, header, headerValue);
+                return true;
+            }, out var built))
+        {
+            return null;
+        }
+
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(built, info);
+        return new StatusAnswer(fault, header, headerValue, json, FreshCopy<TResult>.TryCreate(info, json));
     }
 
     /// <summary>The last status answer built, as JSON: swapped whole, so concurrent invocations read a consistent one.</summary>
     private volatile StatusAnswer? _answer;
 
-    private sealed record StatusAnswer(StatusCodeFaultSettings Fault, string? Header, string HeaderValue, byte[] Json);
+    private sealed record StatusAnswer(StatusCodeFaultSettings Fault, string? Header, string HeaderValue, byte[] Json, FreshCopy<TResult>? Copy);
 
     public override bool TryApplyStatus(TResult result, StatusCodeFaultSettings fault, string? header, string headerValue, out TResult changed)
     {

@@ -109,6 +109,45 @@ public class DecoratorTests
     }
 
     [Fact]
+    public async Task Each_status_answer_is_a_fresh_response_the_caller_owns()
+    {
+        var harness = new Harness(Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":503,"headers":{"Retry-After":"1"}}"""));
+        var handler = harness.Wrapper.Decorate(Ok(new Counter()));
+
+        var first = await handler(Get, harness.Context());
+        first.StatusCode = 200;
+        first.Body = "changed by the caller";
+        first.Headers["Retry-After"] = "60";
+        first.Headers["X-Added"] = "yes";
+        var second = await handler(Get, harness.Context());
+
+        second.ShouldNotBeSameAs(first);
+        second.Headers.ShouldNotBeSameAs(first.Headers);
+        (second.StatusCode, second.Body, second.IsBase64Encoded).ShouldBe((503, StatusCodeFaultSettings.DefaultBody, false));
+        second.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).ShouldBe(
+            [new KeyValuePair<string, string>("Retry-After", "1"), new KeyValuePair<string, string>("X-Chaos-Injected", "statusCode")]);
+    }
+
+    /// <summary>A response type made through its constructor: the answer is read from its JSON each time.</summary>
+    public sealed record ConstructedResponse(int StatusCode, IDictionary<string, string>? Headers, string? Body);
+
+    [Fact]
+    public async Task A_response_type_with_constructor_parameters_gets_the_same_status_answer()
+    {
+        var harness = new Harness(Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":503}"""));
+        var handler = harness.Wrapper.Decorate<APIGatewayHttpApiV2ProxyRequest, TestLambdaContext, ConstructedResponse>(
+            (_, _) => Task.FromResult(new ConstructedResponse(200, null, "real")));
+
+        var first = await handler(Get, harness.Context());
+        var second = await handler(Get, harness.Context());
+
+        (first.StatusCode, first.Body, first.Headers!["X-Chaos-Injected"]).ShouldBe((503, StatusCodeFaultSettings.DefaultBody, "statusCode"));
+        second.ShouldNotBeSameAs(first);
+        second.Headers.ShouldNotBeSameAs(first.Headers);
+        second.ShouldBeEquivalentTo(first);
+    }
+
+    [Fact]
     public async Task With_run_handler_the_handler_runs_once_and_its_response_is_overridden()
     {
         var harness = new Harness(Documents.Armed("""{"type":"statusCode","rate":1,"statusCode":500,"runHandler":true}"""));
@@ -178,6 +217,33 @@ public class DecoratorTests
         counter.Calls.ShouldBe(1);
         response.StatusCode.ShouldBe(503);
         response.Headers["X-Chaos-Injected"].ShouldBe("latency,statusCode");
+    }
+
+    [Fact]
+    public async Task The_injected_header_names_the_faults_in_the_order_they_were_applied_not_in_document_order()
+    {
+        var harness = new Harness(Documents.Armed(
+            """{"type":"corruption","rate":1,"body":"x"}""",
+            """{"type":"clockSkew","rate":1,"offsetMs":1000}""",
+            """{"type":"latency","rate":1,"ms":0}""",
+            """{"type":"latency","rate":1,"ms":0}"""));
+
+        var response = await harness.Wrapper.Decorate(Ok(new Counter()))(Get, harness.Context());
+
+        (response.Body, response.Headers["X-Chaos-Injected"]).ShouldBe(("x", "latency,latency,clockSkew,corruption"));
+    }
+
+    [Fact]
+    public async Task A_status_answer_names_the_faults_applied_before_it()
+    {
+        var harness = new Harness(Documents.Armed(
+            """{"type":"statusCode","rate":1,"statusCode":503}""",
+            """{"type":"latency","rate":1,"ms":0}"""));
+        var counter = new Counter();
+
+        var response = await harness.Wrapper.Decorate(Ok(counter))(Get, harness.Context());
+
+        (counter.Calls, response.StatusCode, response.Headers["X-Chaos-Injected"]).ShouldBe((0, 503, "latency,statusCode"));
     }
 
     [Fact]
