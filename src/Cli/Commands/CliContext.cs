@@ -62,6 +62,9 @@ internal sealed class CliContext
     /// <summary>The operator over the backends for these names.</summary>
     public ChaosOperator Operator(ControlPlaneOptions options) => new(Backends(options), options, Clock, Executions());
 
+    /// <summary>Opens the process's standard input (tests give a pipe of their own).</summary>
+    public Func<Stream> OpenStandardInput { get; init; } = Console.OpenStandardInput;
+
     /// <summary>Reads an environment variable (tests give a dictionary instead of the process environment).</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
 

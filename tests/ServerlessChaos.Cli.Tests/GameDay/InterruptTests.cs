@@ -9,6 +9,9 @@ namespace ServerlessChaos.Cli.Tests.GameDay;
 public class InterruptTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+
+    /// <summary>How long a child may take to end on its own once the CLI is gone.</summary>
+    private static readonly TimeSpan OnTheirOwn = TimeSpan.FromSeconds(20);
     private static readonly string Experiments = Path.Combine(TestPaths.RepositoryRoot, "tests/ServerlessChaos.Cli.Tests/GameDay/Experiments");
 
     private static async Task SendAsync(string signal, string target)
@@ -176,6 +179,107 @@ public class InterruptTests
         // The plan's two tasks were child processes of the CLI while it ran; none is left after the signal.
         run.TaskPids.Count.ShouldBe(2, run.Out);
         ShouldBeRolledBackAndClean(run);
+    }
+
+    [Fact]
+    public async Task A_SIGKILL_of_the_cli_during_a_plan_with_the_local_ecs_service_leaves_no_task_process_or_node_running()
+    {
+        // Nothing in the CLI runs after a SIGKILL: its children must notice on their own that it is gone.
+        var run = await InterruptAsync("KILL", wholeGroup: false, plan: Path.Combine(TestPaths.RepositoryRoot, "tests/ServerlessChaos.Cli.Tests/GameDay/Plans/ecs-interrupt.json"));
+
+        run.ExitCode.ShouldBe(128 + 9, run.Out);
+        run.TaskPids.Count.ShouldBe(2, run.Out);
+        await ShouldEndOnTheirOwnAsync([.. run.TaskPids, run.NodePid], run.Out);
+    }
+
+    [Fact]
+    public async Task A_SIGKILL_of_the_cli_also_ends_your_own_service_when_it_stops_at_the_end_of_its_standard_input()
+    {
+        var folder = TestPaths.NewTempDirectory();
+        var cli = Path.Combine(AppContext.BaseDirectory, "ServerlessChaos.Cli.dll");
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var plan = Path.Combine(folder, "own-service.json");
+        await File.WriteAllTextAsync(plan, new JsonObject
+        {
+            ["name"] = "own-service-sigkill",
+            ["experiments"] = new JsonArray(Path.Combine(Experiments, "long.json")),
+            ["alarms"] = Path.Combine(Experiments, "alarms-fast.json"),
+            ["load"] = new JsonObject { ["ratePerSecond"] = 20, ["requests"] = new JsonArray(new JsonObject { ["method"] = "GET", ["path"] = "/orders/{n}" }) },
+            ["target"] = new JsonObject
+            {
+                ["url"] = $"http://127.0.0.1:{port}/",
+                ["command"] = new JsonObject
+                {
+                    ["file"] = DotnetCli.Executable,
+                    ["args"] = new JsonArray(cli, "sample-api", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), ServerlessChaos.Cli.Commands.SampleApiCommand.StopWhenStdinClosesOption),
+                    ["readinessPath"] = "/health",
+                },
+                ["parameters"] = new JsonArray("/serverless-chaos/functions/sample-api"),
+                ["ssmPort"] = 0,
+            },
+        }.ToJsonString());
+
+        var run = await InterruptAsync("KILL", wholeGroup: false, plan: plan);
+
+        run.ExitCode.ShouldBe(128 + 9, run.Out);
+        run.TaskPids.Count.ShouldBe(1, run.Out); // the service's command
+        await ShouldEndOnTheirOwnAsync([.. run.TaskPids, run.NodePid], run.Out);
+    }
+
+    /// <summary>
+    /// Waits on each process (no longer a child of anything here: init adopted it) until it ends, for at most
+    /// <see cref="OnTheirOwn"/>; one still running then is killed and fails the test.
+    /// </summary>
+    private static async Task ShouldEndOnTheirOwnAsync(IReadOnlyList<int> pids, string output)
+    {
+        var running = new List<int>();
+        foreach (var pid in pids)
+        {
+            Process process;
+            try
+            {
+                process = Process.GetProcessById(pid);
+            }
+            catch (ArgumentException)
+            {
+                continue; // already gone
+            }
+
+            using (process)
+            {
+                try
+                {
+                    await process.WaitForExitAsync().WaitAsync(OnTheirOwn);
+                }
+                catch (TimeoutException) when (IsZombie(pid))
+                {
+                    // It ended; only its new parent has not reaped it yet.
+                }
+                catch (TimeoutException)
+                {
+                    running.Add(pid);
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+        }
+
+        running.ShouldBeEmpty($"still running {OnTheirOwn.TotalSeconds:0} s after the CLI was killed (killed now): {output}");
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true; // gone meanwhile
+        }
     }
 
     [Theory]

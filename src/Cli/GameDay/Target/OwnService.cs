@@ -48,6 +48,9 @@ internal sealed class OwnService : IAsyncDisposable
             WorkingDirectory = command.WorkingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // A pipe the game day never writes to: the service cannot read the terminal, and the pipe closes when the
+            // game day's process ends for any reason, so a service that stops at end of input never outlives it.
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var arg in command.Args)

@@ -10,7 +10,9 @@ namespace ServerlessChaos.Cli.GameDay.Target.Ecs;
 /// One task of the local ECS-style service: the CLI's own <c>sample-api</c> command as an OS process of its own
 /// (<c>dotnet &lt;the CLI's dll&gt; sample-api --port 0</c>), configured only through environment variables, its
 /// output (the wrapper's JSON log lines) written line by line to the game day's wrapper log. Stopping it kills its
-/// whole process tree at once, as a stopped container's processes are.
+/// whole process tree at once, as a stopped container's processes are. Its standard input is a pipe the game day
+/// never writes to, and it runs with <see cref="SampleApiCommand.StopWhenStdinClosesOption"/>: when the game day's
+/// process ends for any reason (a SIGKILL, the OOM killer), the kernel closes the pipe and the task stops on its own.
 /// </summary>
 internal sealed partial class TaskProcess : IAsyncDisposable
 {
@@ -49,7 +51,7 @@ internal sealed partial class TaskProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[cli, "sample-api", "--port", "0"])
+        foreach (var arg in (string[])[cli, "sample-api", "--port", "0", SampleApiCommand.StopWhenStdinClosesOption])
         {
             start.ArgumentList.Add(arg);
         }
