@@ -57,22 +57,26 @@ public sealed class PackedFeed
     private static async Task<PackedFeed> PackAsync()
     {
         var root = Path.Combine(Path.GetTempPath(), "serverless-chaos-feed-" + Guid.NewGuid().ToString("N")[..12]);
-        // Deleted when the test process ends: the fixtures that use the feed end at different times.
+        // The feed (two small files) is deleted when the test process ends: the fixtures that use it end at different
+        // times. The build's artifacts, the bulk, as soon as the packages are made, in case the host is ended quickly.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(root);
         var suffix = "run" + Guid.NewGuid().ToString("N")[..12];
         var feed = Path.Combine(root, "feed");
+        var artifacts = Path.Combine(root, "artifacts");
         Directory.CreateDirectory(feed);
         foreach (var project in Projects)
         {
             var (exit, output) = await DotnetCli.RunAsync(
                 RepositoryRoot, new Dictionary<string, string?>(), TimeSpan.FromMinutes(8),
                 DotnetCli.Executable, "pack", project, "-c", "Release", "-p:VersionSuffix=" + suffix,
-                "--artifacts-path", Path.Combine(root, "artifacts"), "-o", feed, "-nologo", "-v", "q");
+                "--artifacts-path", artifacts, "-o", feed, "-nologo", "-v", "q");
             if (exit != 0)
             {
                 throw new InvalidOperationException($"dotnet pack {project} failed ({exit}):\n{output}");
             }
         }
+
+        Delete(artifacts);
 
         // The version as the SDK made it (the repository's VersionPrefix and the suffix), from the package's file name.
         var wrapper = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "ServerlessChaos.Wrapper.*.nupkg").Single());
