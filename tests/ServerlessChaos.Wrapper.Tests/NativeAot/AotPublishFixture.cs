@@ -1,13 +1,13 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.RegularExpressions;
+using ServerlessChaos.Wrapper.Tests.Package;
 
 namespace ServerlessChaos.Wrapper.Tests.NativeAot;
 
 /// <summary>
 /// Publishes tests/AotFunction as Native AOT (net8.0, linux-x64) once per test run, into a temporary folder (its build
 /// output and intermediate files included, so the repository's own bin/obj are untouched). A publish takes minutes.
+/// The wrapper comes from this run's packed feed (<see cref="PackedFeed"/>, -p:WrapperPackageFeed), as a user's AOT
+/// function gets it: the compiler's input is the package's runtimes/linux-x64 asset, the ReadyToRun copy.
 /// </summary>
 public sealed partial class AotPublishFixture : IAsyncLifetime
 {
@@ -23,51 +23,52 @@ public sealed partial class AotPublishFixture : IAsyncLifetime
 
     public int PublishExitCode { get; private set; } = -1;
 
+    /// <summary>The publish's own packages folder: this run's packages are restored into it, nothing else.</summary>
+    public string PackagesFolder => Path.Combine(_root, "packages");
+
+    /// <summary>The version of this run's packages.</summary>
+    public string PackageVersion { get; private set; } = "";
+
+    /// <summary>The assemblies the Native AOT compiler was given as references (its response file's -r: lines).</summary>
+    public IReadOnlyList<string> CompilerReferences { get; private set; } = [];
+
     [GeneratedRegex(@"\b(IL[23]\d{3})\b")]
     public static partial Regex TrimOrAotWarning();
 
     public async Task InitializeAsync()
     {
-        var repository = typeof(AotPublishFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "RepositoryRoot").Value!;
+        var packed = await PackedFeed.Shared;
+        PackageVersion = packed.Version;
+        var repository = PackedFeed.RepositoryRoot;
         var project = Path.Combine(repository, "tests", "AotFunction", "ServerlessChaos.AotFunction.csproj");
-        var start = new ProcessStartInfo("dotnet")
+        var artifacts = Path.Combine(_root, "artifacts");
+        var (exit, output) = await DotnetCli.RunAsync(
+            repository,
+            new Dictionary<string, string?> { ["NUGET_PACKAGES"] = PackagesFolder },
+            PublishTimeout,
+            DotnetCli.Executable,
+            "publish", project, "-c", "Release", "-r", "linux-x64",
+            "-p:WrapperPackageFeed=" + packed.Feed, "-p:Version=" + packed.Version,
+            // Everything else (the ILCompiler, the runtime pack) from the machine's packages, read in place (PackedFeed).
+            "-p:RestoreFallbackFolders=" + await GlobalPackagesFolder(repository),
+            "-o", Path.Combine(_root, "out"), "--artifacts-path", artifacts, "-nologo");
+        PublishExitCode = exit;
+        PublishOutput = output;
+        var responseFile = Directory.Exists(artifacts) ? Directory.GetFiles(artifacts, "*.ilc.rsp", SearchOption.AllDirectories) : [];
+        if (responseFile.Length == 1)
         {
-            ArgumentList =
-            {
-                "publish", project, "-c", "Release", "-r", "linux-x64",
-                "-o", Path.Combine(_root, "out"), "--artifacts-path", Path.Combine(_root, "artifacts"), "-nologo",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = repository,
-        };
-        // The test host's own MSBuild settings must not leak into the publish.
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBuildSDKsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        var output = new ConcurrentQueue<string>();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(PublishTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
+            CompilerReferences = (await File.ReadAllLinesAsync(responseFile[0]))
+                .Where(l => l.StartsWith("-r:", StringComparison.Ordinal)).Select(l => l[3..]).ToList();
         }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet publish of the AOT function took longer than {PublishTimeout}:\n{string.Join('\n', output)}");
-        }
+    }
 
-        process.WaitForExit(); // drains the output events
-        PublishExitCode = process.ExitCode;
-        PublishOutput = string.Join('\n', output);
+    private static async Task<string> GlobalPackagesFolder(string repository)
+    {
+        var (exit, output) = await DotnetCli.RunAsync(
+            repository, new Dictionary<string, string?>(), TimeSpan.FromMinutes(1), DotnetCli.Executable, "nuget", "locals", "global-packages", "--list");
+        const string Prefix = "global-packages: ";
+        var line = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal));
+        return exit == 0 && line is not null ? line[Prefix.Length..] : throw new InvalidOperationException("dotnet nuget locals failed:\n" + output);
     }
 
     public Task DisposeAsync()

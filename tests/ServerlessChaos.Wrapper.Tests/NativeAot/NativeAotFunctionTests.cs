@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ServerlessChaos.Wrapper.Tests.Package;
 
 namespace ServerlessChaos.Wrapper.Tests.NativeAot;
 
 /// <summary>
 /// The proof behind "AOT safe": tests/AotFunction, a decorated function with typed events of the real Amazon.Lambda
-/// types' names and shapes, published as Native AOT once (<see cref="AotPublishFixture"/>), run against a Lambda Runtime
-/// API on 127.0.0.1 with settings from its environment. Each test is one run of the published executable.
+/// types' names and shapes, published as Native AOT once with the wrapper from this run's packed package
+/// (<see cref="AotPublishFixture"/>), run against a Lambda Runtime API on 127.0.0.1 with settings from its environment.
+/// Each test is one run of the published executable.
 /// </summary>
 [Trait("Category", "NativeAot")]
 public sealed partial class NativeAotFunctionTests(AotPublishFixture fixture) : IClassFixture<AotPublishFixture>
@@ -38,6 +40,21 @@ public sealed partial class NativeAotFunctionTests(AotPublishFixture fixture) : 
         var warnings = AotPublishFixture.TrimOrAotWarning().Matches(fixture.PublishOutput).Select(m => m.Value).Distinct().ToList();
         warnings.ShouldBeEmpty(fixture.PublishOutput);
         File.Exists(fixture.Bootstrap).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("ServerlessChaos.Wrapper")]
+    [InlineData("ServerlessChaos.Aws.Signing")]
+    public void The_compiler_read_the_assembly_from_this_runs_package_its_linux_x64_ReadyToRun_copy_not_from_the_project(string assembly)
+    {
+        fixture.PublishExitCode.ShouldBe(0, fixture.PublishOutput);
+        // Where NuGet unpacks this run's package (lower-case id and version) and the asset a linux-x64 restore picks.
+        var fromPackage = Path.Combine(
+            fixture.PackagesFolder, assembly.ToLowerInvariant(), fixture.PackageVersion.ToLowerInvariant(), "runtimes", "linux-x64", "lib", "net8.0", assembly + ".dll");
+
+        fixture.CompilerReferences.Where(r => Path.GetFileName(r) == assembly + ".dll")
+            .ShouldBe([fromPackage], "the Native AOT compiler's references to the repository's assemblies (a path under artifacts/ is the project's build)");
+        PortableExecutable.Read(File.ReadAllBytes(fromPackage)).IsReadyToRun.ShouldBeTrue();
     }
 
     [GeneratedRegex(@"GLIBC_(\d+)\.(\d+)")]

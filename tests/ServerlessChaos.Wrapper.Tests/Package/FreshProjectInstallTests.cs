@@ -4,7 +4,7 @@ namespace ServerlessChaos.Wrapper.Tests.Package;
 
 /// <summary>
 /// A new user's first five minutes: a fresh project outside the repository, one <c>dotnet add package</c> against the
-/// packed feed, a build with warnings as errors (the package's weaver runs in it), and handlers decorated both ways that run.
+/// packed feed (<see cref="PackedFeed"/>), a build with warnings as errors (the package's weaver runs in it), and handlers decorated both ways that run.
 /// </summary>
 public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFixture<PackageFixture>
 {
@@ -134,7 +134,7 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
     {
         // What `dotnet pack ServerlessChaos.sln` packs, from one evaluation of every project in the solution (no second pack).
         var (exit, output) = await DotnetCli.RunAsync(
-            PackageFixture.RepositoryRoot, new Dictionary<string, string?>(), TimeSpan.FromMinutes(3),
+            PackedFeed.RepositoryRoot, new Dictionary<string, string?>(), TimeSpan.FromMinutes(3),
             DotnetCli.Executable, "msbuild", "ServerlessChaos.sln", "-t:ReportPackage", "-nologo", "-v", "m");
         exit.ShouldBe(0, output);
         var projects = output.Split('\n')
@@ -263,7 +263,8 @@ public sealed class FreshProjectInstallTests(PackageFixture package) : IClassFix
             """);
 
         // No --source: it would replace every configured source, and the weaver (AspectInjector) comes from the registry.
-        await Run(project, "add", "package", "ServerlessChaos.Wrapper");
+        // The run's own version (PackedFeed): a user names none and gets the latest release.
+        await Run(project, "add", "package", "ServerlessChaos.Wrapper", "--version", package.Version);
         return project;
     }
 

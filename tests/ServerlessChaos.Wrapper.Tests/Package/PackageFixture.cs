@@ -1,28 +1,27 @@
 using System.IO.Compression;
-using System.Reflection;
 using System.Xml.Linq;
 
 namespace ServerlessChaos.Wrapper.Tests.Package;
 
 /// <summary>
-/// Packs the wrapper and the one package it depends on into a temporary feed, once per test run, as
-/// <c>dotnet pack ServerlessChaos.sln</c> does. An optimized build under its own configuration name, so neither the test
-/// run's Debug build nor another test's Release publish shares its bin and obj folders.
+/// A fresh project's side of the packed feed (<see cref="PackedFeed"/>, the one pack of the test run): a folder of its
+/// own for the projects it makes and the packages they restore.
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
 {
-    // The projects a decorated function's package closure is made of.
-    private static readonly string[] Projects = ["src/Aws/Signing/ServerlessChaos.Aws.Signing.csproj", "src/Wrapper/ServerlessChaos.Wrapper.csproj"];
+    private PackedFeed? _packed;
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "serverless-chaos-install-" + Guid.NewGuid().ToString("N")[..12]);
 
-    public string Feed => Path.Combine(Root, "feed");
+    private PackedFeed Packed => _packed ?? throw new InvalidOperationException("the feed is not packed yet");
+
+    public string Feed => Packed.Feed;
+
+    /// <summary>The version of this run's packages.</summary>
+    public string Version => Packed.Version;
 
     /// <summary>A package folder of this run only, so a package cached by an earlier run is never used.</summary>
     public string PackagesFolder => Path.Combine(Root, "packages");
-
-    public static string RepositoryRoot =>
-        typeof(PackageFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
     public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
     {
@@ -34,23 +33,14 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(Feed);
-        foreach (var project in Projects)
-        {
-            var (exit, output) = await DotnetCli.RunAsync(
-                RepositoryRoot, new Dictionary<string, string?>(), TimeSpan.FromMinutes(8),
-                DotnetCli.Executable, "pack", project, "-c", "InstallTest", "-p:Optimize=true", "-o", Feed, "-nologo", "-v", "q");
-            if (exit != 0)
-            {
-                throw new InvalidOperationException($"dotnet pack {project} failed ({exit}):\n{output}");
-            }
-        }
+        Directory.CreateDirectory(Root);
+        _packed = await PackedFeed.Shared;
     }
 
     /// <summary>The dependencies the nuspec of <paramref name="packageId"/> declares, per target framework.</summary>
     public IReadOnlyDictionary<string, string[]> Dependencies(string packageId)
     {
-        using var zip = ZipFile.OpenRead(PackagePath(packageId));
+        using var zip = ZipFile.OpenRead(Packed.PackagePath(packageId));
         using var nuspec = zip.GetEntry(packageId + ".nuspec")!.Open();
         var document = XDocument.Load(nuspec);
         return document.Descendants().Where(e => e.Name.LocalName == "group").ToDictionary(
@@ -61,7 +51,7 @@ public sealed class PackageFixture : IAsyncLifetime
     /// <summary>Every file in the package of <paramref name="packageId"/>, by its path inside the package.</summary>
     public IReadOnlyDictionary<string, byte[]> Files(string packageId)
     {
-        using var zip = ZipFile.OpenRead(PackagePath(packageId));
+        using var zip = ZipFile.OpenRead(Packed.PackagePath(packageId));
         return zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToDictionary(e => e.FullName, e =>
         {
             using var stream = e.Open();
@@ -70,9 +60,6 @@ public sealed class PackageFixture : IAsyncLifetime
             return copy.ToArray();
         });
     }
-
-    private string PackagePath(string packageId) =>
-        Directory.GetFiles(Feed, packageId + ".*.nupkg").Single(p => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(p), $@"^{System.Text.RegularExpressions.Regex.Escape(packageId)}\.\d"));
 
     public Task DisposeAsync()
     {
