@@ -453,7 +453,7 @@ internal sealed class GameDayRunner
     {
         var names = string.Join(", ", unread.Select(u => u.Parameter).Distinct(StringComparer.Ordinal));
         var armedFor = unread.Max(u => u.ArmedFor).TotalSeconds;
-        return string.Create(CultureInfo.InvariantCulture, $"your service never read the armed settings of {names} in the {armedFor:0.0} s they were armed, so no wrapper fault reached it and the hypothesis was not tested (the state machine's verdict: {verdict.Name()}, {reason}); check that it reads {names} from {ssm?.AbsoluteUri.TrimEnd('/') ?? "the game day's SSM endpoint"} (AWS_ENDPOINT_URL_SSM, SERVERLESS_CHAOS_PARAMETER) and re-reads within a second (SERVERLESS_CHAOS_IDLE_TTL), or give the experiment a longer durationSeconds");
+        return string.Create(CultureInfo.InvariantCulture, $"your service never read the armed settings of {names} in the {armedFor:0.0} s they were armed, so no wrapper fault reached it and the hypothesis was not tested (the state machine's verdict: {verdict.Name()}, {reason}); check that it reads {names} from {ssm?.AbsoluteUri.TrimEnd('/') ?? "the game day's SSM endpoint"} ({Wrapper.Sources.Ssm.SsmParametersReader.EndpointVariable}, {ChaosConventions.ParameterVariable}) and re-reads within a second ({Wrapper.EnvironmentControls.IdleTtlVariable}), or give the experiment a longer durationSeconds");
     }
 
     /// <summary>What a dead-letter message says went wrong: the failed step's error type and message.</summary>

@@ -132,7 +132,7 @@ internal sealed class TargetSpec
         var ttl = string.Create(CultureInfo.InvariantCulture, $"{GameDayOptions.SettingsTtl.TotalSeconds:0.###}s");
         return
         [
-            new("AWS_ENDPOINT_URL_SSM", ssmEndpoint.AbsoluteUri.TrimEnd('/')),
+            new(Wrapper.Sources.Ssm.SsmParametersReader.EndpointVariable, ssmEndpoint.AbsoluteUri.TrimEnd('/')),
             new("AWS_REGION", "us-east-1"),
             new("AWS_ACCESS_KEY_ID", "local"),
             new("AWS_SECRET_ACCESS_KEY", "local"),

@@ -13,6 +13,9 @@ namespace ServerlessChaos.Wrapper.Sources.Ssm;
 /// </summary>
 internal sealed class SsmParametersReader
 {
+    /// <summary>The SSM endpoint override a function (or a game day's service) reads first.</summary>
+    public const string EndpointVariable = "AWS_ENDPOINT_URL_SSM";
+
     private const string ContentType = "application/x-amz-json-1.1";
 
     // One connection pool per process, like any Lambda client; the cache's token bounds each read.
@@ -58,7 +61,7 @@ internal sealed class SsmParametersReader
 
         var region = Read("AWS_REGION") ?? Read("AWS_DEFAULT_REGION")
             ?? throw new ArgumentException("no AWS region is configured: set AWS_REGION (Lambda sets it) or AWS_DEFAULT_REGION");
-        var endpoint = EndpointOverride("AWS_ENDPOINT_URL_SSM", Read("AWS_ENDPOINT_URL_SSM"))
+        var endpoint = EndpointOverride(EndpointVariable, Read(EndpointVariable))
             ?? EndpointOverride("AWS_ENDPOINT_URL", Read("AWS_ENDPOINT_URL"))
             ?? new Uri($"https://ssm.{region}.{(region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com")}/");
         return new SsmParametersReader(region, endpoint, () => EnvironmentCredentials(Read), time);
